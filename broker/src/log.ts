@@ -1,0 +1,12 @@
+import { pino, type Logger } from 'pino';
+
+/** The broker's root logger: JSON lines on stdout, level from GREGOR_LOG_LEVEL (default info). */
+export const logger: Logger = pino({
+  name: 'gregor',
+  level: process.env.GREGOR_LOG_LEVEL ?? 'info',
+  base: { pid: process.pid },
+});
+
+export function childLogger(component: string): Logger {
+  return logger.child({ component });
+}
