@@ -4,6 +4,7 @@ import type { LogManager } from '../storage/log-manager.js';
 import type { ReplicaManager } from '../replication/replica-manager.js';
 import type { GroupCoordinator } from '../coordinator/group-coordinator.js';
 import type { TopicAdmin } from '../server/topic-admin.js';
+import type { ProducerIdManager } from '../server/producer-ids.js';
 
 /** Everything a handler may use. Handlers never see sockets. */
 export interface BrokerServices {
@@ -14,6 +15,7 @@ export interface BrokerServices {
   groups: GroupCoordinator;
   /** Topic creation/deletion/partition growth with Kafka's validation (shared by CreateTopics and auto-create). */
   topicAdmin: TopicAdmin;
+  producerIds: ProducerIdManager;
   now(): number;
 }
 
@@ -24,6 +26,8 @@ export interface RequestContext {
   clientId: string | null;
   /** Remote address of the connection, as DescribeGroups reports it (`/127.0.0.1`). */
   clientHost: string;
+  /** The listener the request arrived on: Metadata answers with that listener's endpoints. */
+  listenerName: string;
   services: BrokerServices;
 }
 

@@ -1,0 +1,135 @@
+/**
+ * Fetch (key 1), v4-v16. Serves whole batches straight from the segment files (no re-encoding), up to the
+ * high watermark for consumers (the log end for followers, a later issue). Topics are named up to v12 and
+ * identified by topic id from v13. Incremental fetch sessions (KIP-227) are not kept: every response
+ * carries session id 0, which tells clients to send full fetch requests, and a request naming a session
+ * gets FETCH_SESSION_ID_NOT_FOUND. Long polling: when less than minBytes is available the request waits
+ * for an append to one of its partitions, at most maxWaitMs.
+ */
+import type { Handler, RequestContext } from './context.js';
+import type { FetchRequest, FetchResponse } from '../protocol/messages/01_fetch.js';
+import { ErrorCode, KafkaError } from '../protocol/errors.js';
+import { partitionKey } from '../replication/replica-manager.js';
+import { recordBytesOut } from '../metrics.js';
+
+type PartitionData = FetchResponse['responses'][number]['partitions'][number];
+type TopicResponse = FetchResponse['responses'][number];
+
+const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
+
+function emptyPartition(partitionIndex: number, errorCode: number): PartitionData {
+  return {
+    partitionIndex,
+    errorCode,
+    highWatermark: -1,
+    lastStableOffset: -1,
+    logStartOffset: -1,
+    divergingEpoch: { epoch: -1, endOffset: -1 },
+    currentLeader: { leaderId: -1, leaderEpoch: -1 },
+    snapshotId: { endOffset: -1, epoch: -1 },
+    abortedTransactions: null,
+    preferredReadReplica: -1,
+    records: null,
+  };
+}
+
+interface ResolvedTopic {
+  name: string | null;
+  topicId: string;
+}
+
+function resolveTopic(t: FetchRequest['topics'][number], ctx: RequestContext): ResolvedTopic {
+  const { metadata } = ctx.services;
+  if (ctx.apiVersion >= 13) {
+    const rec = metadata.topicById(t.topicId);
+    return { name: rec?.name ?? null, topicId: t.topicId };
+  }
+  return { name: t.topic, topicId: metadata.topic(t.topic)?.topicId ?? ZERO_UUID };
+}
+
+function readAll(req: FetchRequest, ctx: RequestContext, topics: ResolvedTopic[]): { responses: TopicResponse[]; bytes: number; hasError: boolean } {
+  const { replicas } = ctx.services;
+  let budget = req.maxBytes > 0 ? req.maxBytes : 0x7fffffff;
+  let bytes = 0;
+  let hasError = false;
+  const readCommitted = req.isolationLevel === 1;
+  const responses: TopicResponse[] = [];
+  req.topics.forEach((t, ti) => {
+    const resolved = topics[ti]!;
+    const partitions: PartitionData[] = [];
+    for (const p of t.partitions) {
+      if (resolved.name === null) {
+        partitions.push(emptyPartition(p.partition, ctx.apiVersion >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+        hasError = true;
+        continue;
+      }
+      try {
+        const partition = replicas.leaderPartition(resolved.name, p.partition);
+        if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch !== partition.leaderEpoch) {
+          throw new KafkaError(
+            p.currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH,
+            `leader epoch ${p.currentLeaderEpoch} does not match ${partition.leaderEpoch}`,
+          );
+        }
+        const log = partition.log;
+        const hw = log.highWatermark;
+        let records: Buffer[] = [];
+        let size = 0;
+        if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
+          throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `offset ${p.fetchOffset} is outside [${log.logStartOffset}, ${log.logEndOffset}]`);
+        }
+        if (p.fetchOffset < hw && budget > 0) {
+          const limit = Math.min(p.partitionMaxBytes, budget);
+          // Kafka lets the first partition with data exceed the limits by one batch so consumers progress.
+          const result = log.read(p.fetchOffset, limit, { maxOffset: hw, minOneMessage: bytes === 0 });
+          records = result.records;
+          for (const r of records) size += r.length;
+          budget -= size;
+          bytes += size;
+          if (size > 0) recordBytesOut(resolved.name, size);
+        }
+        partitions.push({
+          partitionIndex: p.partition,
+          errorCode: ErrorCode.NONE,
+          highWatermark: hw,
+          lastStableOffset: hw,
+          logStartOffset: log.logStartOffset,
+          divergingEpoch: { epoch: -1, endOffset: -1 },
+          currentLeader: { leaderId: -1, leaderEpoch: -1 },
+          snapshotId: { endOffset: -1, epoch: -1 },
+          abortedTransactions: readCommitted ? [] : null,
+          preferredReadReplica: -1,
+          records: size > 0 ? records : Buffer.alloc(0),
+        });
+      } catch (err) {
+        if (!(err instanceof KafkaError)) throw err;
+        hasError = true;
+        partitions.push(emptyPartition(p.partition, err.code));
+      }
+    }
+    responses.push({ topic: resolved.name ?? '', topicId: resolved.topicId, partitions });
+  });
+  return { responses, bytes, hasError };
+}
+
+export const handleFetch: Handler<FetchRequest, FetchResponse> = async (req, ctx) => {
+  const base = { throttleTimeMs: 0, nodeEndpoints: [] };
+  if (req.sessionId !== 0) {
+    return { ...base, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
+  }
+  const topics = req.topics.map((t) => resolveTopic(t, ctx));
+  let result = readAll(req, ctx, topics);
+  if (req.maxWaitMs > 0 && req.minBytes > 0 && result.bytes < req.minBytes && !result.hasError) {
+    const keys: string[] = [];
+    topics.forEach((t, i) => {
+      if (t.name !== null) for (const p of req.topics[i]!.partitions) keys.push(partitionKey(t.name, p.partition));
+    });
+    const deadline = Date.now() + req.maxWaitMs;
+    for (let left = req.maxWaitMs; left > 0; left = deadline - Date.now()) {
+      await ctx.services.replicas.waitForData(keys, left);
+      result = readAll(req, ctx, topics);
+      if (result.bytes >= req.minBytes || result.hasError) break;
+    }
+  }
+  return { ...base, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
+};

@@ -1,0 +1,133 @@
+/**
+ * The APIs this broker implements and the version range of each: exactly what ApiVersions advertises.
+ * Ranges cover what current Java (3.9/4.x), librdkafka 2.x and kafkajs clients negotiate.
+ */
+import { parseVersions, precompile } from './codec.js';
+import * as M from './messages/index.js';
+import type { MessageSpec } from './schema.js';
+
+export interface ApiSpec {
+  readonly key: number;
+  /** Kafka's name (`Produce`, `ApiVersions`, ...). */
+  readonly name: string;
+  readonly request: MessageSpec;
+  readonly response: MessageSpec;
+  /** Advertised in ApiVersions. */
+  readonly minVersion: number;
+  readonly maxVersion: number;
+  /**
+   * Lowest version actually served; below it (but within the advertised range) the request is answered
+   * with UNSUPPORTED_VERSION. Differs from `minVersion` only for Produce (see DESIGN.md, client quirks).
+   */
+  readonly minServedVersion: number;
+}
+
+/** Kafka's API keys for the APIs in this registry. */
+export const ApiKey = {
+  Produce: 0,
+  Fetch: 1,
+  ListOffsets: 2,
+  Metadata: 3,
+  OffsetCommit: 8,
+  OffsetFetch: 9,
+  FindCoordinator: 10,
+  JoinGroup: 11,
+  Heartbeat: 12,
+  LeaveGroup: 13,
+  SyncGroup: 14,
+  DescribeGroups: 15,
+  ListGroups: 16,
+  ApiVersions: 18,
+  CreateTopics: 19,
+  DeleteTopics: 20,
+  DeleteRecords: 21,
+  InitProducerId: 22,
+  OffsetForLeaderEpoch: 23,
+  DescribeConfigs: 32,
+  AlterConfigs: 33,
+  DescribeLogDirs: 35,
+  CreatePartitions: 37,
+  DeleteGroups: 42,
+  IncrementalAlterConfigs: 44,
+  OffsetDelete: 47,
+  DescribeCluster: 60,
+} as const;
+
+function api(
+  name: keyof typeof ApiKey,
+  request: MessageSpec,
+  response: MessageSpec,
+  minVersion: number,
+  maxVersion: number,
+  minServedVersion = minVersion,
+): ApiSpec {
+  const key = ApiKey[name];
+  for (const spec of [request, response]) {
+    if (spec.apiKey !== key) throw new Error(`${name}: ${spec.name} has apiKey ${spec.apiKey}, expected ${key}`);
+    const valid = parseVersions(spec.validVersions);
+    if (minVersion < valid.min || maxVersion > valid.max || minVersion > maxVersion) {
+      throw new Error(`${name}: supported ${minVersion}-${maxVersion} is outside ${spec.name} ${spec.validVersions}`);
+    }
+  }
+  return { key, name, request, response, minVersion, maxVersion, minServedVersion };
+}
+
+const APIS: readonly ApiSpec[] = [
+  // Advertise v0 so librdkafka enables compression; v0-2 (message format v0/v1) are answered with
+  // UNSUPPORTED_VERSION, as Kafka 4.0 does (KAFKA-18659).
+  api('Produce', M.ProduceRequestSpec, M.ProduceResponseSpec, 0, 11, 3),
+  api('Fetch', M.FetchRequestSpec, M.FetchResponseSpec, 4, 16),
+  api('ListOffsets', M.ListOffsetsRequestSpec, M.ListOffsetsResponseSpec, 0, 8),
+  api('Metadata', M.MetadataRequestSpec, M.MetadataResponseSpec, 0, 12),
+  api('OffsetCommit', M.OffsetCommitRequestSpec, M.OffsetCommitResponseSpec, 0, 8),
+  api('OffsetFetch', M.OffsetFetchRequestSpec, M.OffsetFetchResponseSpec, 0, 8),
+  api('FindCoordinator', M.FindCoordinatorRequestSpec, M.FindCoordinatorResponseSpec, 0, 4),
+  api('JoinGroup', M.JoinGroupRequestSpec, M.JoinGroupResponseSpec, 0, 9),
+  api('Heartbeat', M.HeartbeatRequestSpec, M.HeartbeatResponseSpec, 0, 4),
+  api('LeaveGroup', M.LeaveGroupRequestSpec, M.LeaveGroupResponseSpec, 0, 5),
+  api('SyncGroup', M.SyncGroupRequestSpec, M.SyncGroupResponseSpec, 0, 5),
+  api('DescribeGroups', M.DescribeGroupsRequestSpec, M.DescribeGroupsResponseSpec, 0, 5),
+  api('ListGroups', M.ListGroupsRequestSpec, M.ListGroupsResponseSpec, 0, 4),
+  api('ApiVersions', M.ApiVersionsRequestSpec, M.ApiVersionsResponseSpec, 0, 3),
+  api('CreateTopics', M.CreateTopicsRequestSpec, M.CreateTopicsResponseSpec, 0, 7),
+  api('DeleteTopics', M.DeleteTopicsRequestSpec, M.DeleteTopicsResponseSpec, 0, 6),
+  api('DeleteRecords', M.DeleteRecordsRequestSpec, M.DeleteRecordsResponseSpec, 0, 2),
+  api('InitProducerId', M.InitProducerIdRequestSpec, M.InitProducerIdResponseSpec, 0, 5),
+  api('OffsetForLeaderEpoch', M.OffsetForLeaderEpochRequestSpec, M.OffsetForLeaderEpochResponseSpec, 0, 4),
+  api('DescribeConfigs', M.DescribeConfigsRequestSpec, M.DescribeConfigsResponseSpec, 0, 4),
+  api('AlterConfigs', M.AlterConfigsRequestSpec, M.AlterConfigsResponseSpec, 0, 2),
+  api('DescribeLogDirs', M.DescribeLogDirsRequestSpec, M.DescribeLogDirsResponseSpec, 0, 4),
+  api('CreatePartitions', M.CreatePartitionsRequestSpec, M.CreatePartitionsResponseSpec, 0, 3),
+  api('DeleteGroups', M.DeleteGroupsRequestSpec, M.DeleteGroupsResponseSpec, 0, 2),
+  api('IncrementalAlterConfigs', M.IncrementalAlterConfigsRequestSpec, M.IncrementalAlterConfigsResponseSpec, 0, 1),
+  api('OffsetDelete', M.OffsetDeleteRequestSpec, M.OffsetDeleteResponseSpec, 0, 0),
+  api('DescribeCluster', M.DescribeClusterRequestSpec, M.DescribeClusterResponseSpec, 0, 1),
+];
+
+export const API_BY_KEY: ReadonlyMap<number, ApiSpec> = new Map(APIS.map((a) => [a.key, a]));
+
+/** Whether a request of this key and version is within the advertised range. */
+export function isSupported(apiKey: number, apiVersion: number): boolean {
+  const a = API_BY_KEY.get(apiKey);
+  return a !== undefined && apiVersion >= a.minVersion && apiVersion <= a.maxVersion;
+}
+
+/** The ApiVersions response's ApiKeys list, sorted by key. */
+export function advertisedApiVersions(): { apiKey: number; minVersion: number; maxVersion: number }[] {
+  return [...API_BY_KEY.values()]
+    .sort((a, b) => a.key - b.key)
+    .map((a) => ({ apiKey: a.key, minVersion: a.minVersion, maxVersion: a.maxVersion }));
+}
+
+/**
+ * Compiles the codec plan of every supported version of every API, so a schema mistake fails at startup
+ * rather than on the first request that uses it.
+ */
+export function precompileAll(): void {
+  for (const a of API_BY_KEY.values()) {
+    for (let v = a.minVersion; v <= a.maxVersion; v++) {
+      precompile(a.request, v);
+      precompile(a.response, v);
+    }
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * Metadata (API key 3): MetadataRequest.json / MetadataResponse.json from Apache Kafka
+ * (clients/src/main/resources/common/message, commit 1eb7644349cb), transcribed literally; the interfaces
+ * are the decoded objects (camelCase, every field present; doc comments give the versions of each field).
+ */
+import type { MessageSpec } from '../schema.js';
+
+// In version 0, an empty array indicates "request metadata for all topics."  In version 1 and
+// higher, an empty array indicates "request metadata for no topics," and a null array is used to
+// indicate "request metadata for all topics."
+//
+// Version 2 and 3 are the same as version 1.
+//
+// Version 4 adds AllowAutoTopicCreation.
+//
+// Starting in version 8, authorized operations can be requested for cluster and topic resource.
+//
+// Version 9 is the first flexible version.
+//
+// Version 10 adds topicId and allows name field to be null. However, this functionality was not implemented on the server.
+// Versions 10 and 11 should not use the topicId field or set topic name to null.
+//
+// Version 11 deprecates IncludeClusterAuthorizedOperations field. This is now exposed
+// by the DescribeCluster API (KIP-700).
+// Version 12 supports topic Id.
+export const MetadataRequestSpec: MessageSpec = {
+  apiKey: 3,
+  type: 'request',
+  name: 'MetadataRequest',
+  validVersions: '0-12',
+  flexibleVersions: '9+',
+  fields: [
+    { name: 'Topics', type: '[]MetadataRequestTopic', versions: '0+', nullableVersions: '1+', fields: [
+      { name: 'TopicId', type: 'uuid', versions: '10+', ignorable: true },
+      { name: 'Name', type: 'string', versions: '0+', nullableVersions: '10+' },
+    ]},
+    { name: 'AllowAutoTopicCreation', type: 'bool', versions: '4+', default: 'true', ignorable: false },
+    { name: 'IncludeClusterAuthorizedOperations', type: 'bool', versions: '8-10' },
+    { name: 'IncludeTopicAuthorizedOperations', type: 'bool', versions: '8+' },
+  ],
+};
+
+export interface MetadataRequest {
+  /** v0+, nullable v1+. The topics to fetch metadata for. */
+  topics: MetadataRequestTopic[] | null;
+  /** v4+, default true. If this is true, the broker may auto-create topics that we requested which do not already exist, if it is configured to do so. */
+  allowAutoTopicCreation: boolean;
+  /** v8-10. Whether to include cluster authorized operations. */
+  includeClusterAuthorizedOperations: boolean;
+  /** v8+. Whether to include topic authorized operations. */
+  includeTopicAuthorizedOperations: boolean;
+}
+
+export interface MetadataRequestTopic {
+  /** v10+. The topic id. */
+  topicId: string;
+  /** v0+, nullable v10+. The topic name. */
+  name: string | null;
+}
+
+// Version 1 adds fields for the rack of each broker, the controller id, and
+// whether or not the topic is internal.
+//
+// Version 2 adds the cluster ID field.
+//
+// Version 3 adds the throttle time.
+//
+// Version 4 is the same as version 3.
+//
+// Version 5 adds a per-partition offline_replicas field. This field specifies
+// the list of replicas that are offline.
+//
+// Starting in version 6, on quota violation, brokers send out responses before throttling.
+//
+// Version 7 adds the leader epoch to the partition metadata.
+//
+// Starting in version 8, brokers can send authorized operations for topic and cluster.
+//
+// Version 9 is the first flexible version.
+//
+// Version 10 adds topicId.
+//
+// Version 11 deprecates ClusterAuthorizedOperations. This is now exposed
+// by the DescribeCluster API (KIP-700).
+// Version 12 supports topicId.
+export const MetadataResponseSpec: MessageSpec = {
+  apiKey: 3,
+  type: 'response',
+  name: 'MetadataResponse',
+  validVersions: '0-12',
+  flexibleVersions: '9+',
+  fields: [
+    { name: 'ThrottleTimeMs', type: 'int32', versions: '3+', ignorable: true },
+    { name: 'Brokers', type: '[]MetadataResponseBroker', versions: '0+', fields: [
+      { name: 'NodeId', type: 'int32', versions: '0+' },
+      { name: 'Host', type: 'string', versions: '0+' },
+      { name: 'Port', type: 'int32', versions: '0+' },
+      { name: 'Rack', type: 'string', versions: '1+', nullableVersions: '1+', default: 'null', ignorable: true },
+    ]},
+    { name: 'ClusterId', type: 'string', versions: '2+', nullableVersions: '2+', default: 'null', ignorable: true },
+    { name: 'ControllerId', type: 'int32', versions: '1+', default: '-1', ignorable: true },
+    { name: 'Topics', type: '[]MetadataResponseTopic', versions: '0+', fields: [
+      { name: 'ErrorCode', type: 'int16', versions: '0+' },
+      { name: 'Name', type: 'string', versions: '0+', nullableVersions: '12+' },
+      { name: 'TopicId', type: 'uuid', versions: '10+', ignorable: true },
+      { name: 'IsInternal', type: 'bool', versions: '1+', default: 'false', ignorable: true },
+      { name: 'Partitions', type: '[]MetadataResponsePartition', versions: '0+', fields: [
+        { name: 'ErrorCode', type: 'int16', versions: '0+' },
+        { name: 'PartitionIndex', type: 'int32', versions: '0+' },
+        { name: 'LeaderId', type: 'int32', versions: '0+' },
+        { name: 'LeaderEpoch', type: 'int32', versions: '7+', default: '-1', ignorable: true },
+        { name: 'ReplicaNodes', type: '[]int32', versions: '0+' },
+        { name: 'IsrNodes', type: '[]int32', versions: '0+' },
+        { name: 'OfflineReplicas', type: '[]int32', versions: '5+', ignorable: true },
+      ]},
+      { name: 'TopicAuthorizedOperations', type: 'int32', versions: '8+', default: '-2147483648' },
+    ]},
+    { name: 'ClusterAuthorizedOperations', type: 'int32', versions: '8-10', default: '-2147483648' },
+  ],
+};
+
+export interface MetadataResponse {
+  /** v3+. The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. */
+  throttleTimeMs: number;
+  /** v0+. A list of brokers present in the cluster. */
+  brokers: MetadataResponseBroker[];
+  /** v2+, nullable v2+, default null. The cluster ID that responding broker belongs to. */
+  clusterId: string | null;
+  /** v1+, default -1. The ID of the controller broker. */
+  controllerId: number;
+  /** v0+. Each topic in the response. */
+  topics: MetadataResponseTopic[];
+  /** v8-10, default -2147483648. 32-bit bitfield to represent authorized operations for this cluster. */
+  clusterAuthorizedOperations: number;
+}
+
+export interface MetadataResponseTopic {
+  /** v0+. The topic error, or 0 if there was no error. */
+  errorCode: number;
+  /** v0+, nullable v12+. The topic name. Null for non-existing topics queried by ID. This is never null when ErrorCode is zero. One of Name and TopicId is always populated. */
+  name: string | null;
+  /** v10+. The topic id. Zero for non-existing topics queried by name. This is never zero when ErrorCode is zero. One of Name and TopicId is always populated. */
+  topicId: string;
+  /** v1+, default false. True if the topic is internal. */
+  isInternal: boolean;
+  /** v0+. Each partition in the topic. */
+  partitions: MetadataResponsePartition[];
+  /** v8+, default -2147483648. 32-bit bitfield to represent authorized operations for this topic. */
+  topicAuthorizedOperations: number;
+}
+
+export interface MetadataResponsePartition {
+  /** v0+. The partition error, or 0 if there was no error. */
+  errorCode: number;
+  /** v0+. The partition index. */
+  partitionIndex: number;
+  /** v0+. The ID of the leader broker. */
+  leaderId: number;
+  /** v7+, default -1. The leader epoch of this partition. */
+  leaderEpoch: number;
+  /** v0+. The set of all nodes that host this partition. */
+  replicaNodes: number[];
+  /** v0+. The set of nodes that are in sync with the leader for this partition. */
+  isrNodes: number[];
+  /** v5+. The set of offline replicas of this partition. */
+  offlineReplicas: number[];
+}
+
+export interface MetadataResponseBroker {
+  /** v0+. The broker ID. */
+  nodeId: number;
+  /** v0+. The broker hostname. */
+  host: string;
+  /** v0+. The broker port. */
+  port: number;
+  /** v1+, nullable v1+, default null. The rack of the broker, or null if it has not been assigned to a rack. */
+  rack: string | null;
+}
