@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { BrokerConfig } from './config.js';
-import { resolveLogConfig } from './config.js';
+import { applyDynamicBrokerConfigs, resolveLogConfig } from './config.js';
+import { hostname } from 'node:os';
 import { childLogger } from './log.js';
 import { LocalStore } from './metadata/local-store.js';
-import type { MetadataStore } from './metadata/store.js';
+import type { BrokerInfo } from './metadata/store.js';
 import { LogManager } from './storage/log-manager.js';
 import { ReplicaManager } from './replication/replica-manager.js';
 import { TopicAdmin } from './server/topic-admin.js';
@@ -43,7 +44,7 @@ export class Broker {
     const log = childLogger('broker');
     await initCompression();
 
-    const metadata: MetadataStore = new LocalStore({
+    const metadata = new LocalStore({
       brokerId: config.brokerId,
       logDir: config.logDirs[0]!,
       clusterId: config.clusterId ?? undefined,
@@ -59,6 +60,7 @@ export class Broker {
       },
     });
     await metadata.start();
+    applyDynamicBrokerConfigs(config, metadata);
 
     const logs = new LogManager(config.logDirs, {
       brokerId: config.brokerId,
@@ -109,6 +111,10 @@ export class Broker {
     );
     const broker = new Broker(config, services, log);
     await broker.openListeners();
+    metadata.setSelf(broker.selfInfo());
+    metadata.on((event) => {
+      if (event.type === 'brokerConfigChanged') applyDynamicBrokerConfigs(config, metadata);
+    });
     if (config.metricsPort >= 0) {
       broker.metricsServer = await startMetricsServer(config.metricsPort, config.metricsHost);
       log.info({ port: broker.metricsServer.port }, 'metrics endpoint listening');
@@ -118,6 +124,22 @@ export class Broker {
       'Gregor broker started',
     );
     return broker;
+  }
+
+  /**
+   * This broker's registration: advertised listeners, with ports bound from port 0 filled in and an empty
+   * host replaced by the machine's name, as Kafka does.
+   */
+  selfInfo(): BrokerInfo {
+    return {
+      id: this.config.brokerId,
+      rack: this.config.rack,
+      endpoints: this.config.advertisedListeners.map((l) => {
+        const bound = this.bound.find((b) => b.name === l.name);
+        const port = l.port === 0 && bound ? bound.port : l.port;
+        return { name: l.name, host: l.host === '' ? hostname() : l.host, port, securityProtocol: l.securityProtocol };
+      }),
+    };
   }
 
   private async openListeners(): Promise<void> {

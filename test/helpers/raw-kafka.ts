@@ -384,6 +384,8 @@ export interface BatchInfo {
   lastOffsetDelta: number;
   recordCount: number;
   magic: number;
+  /** Batch attributes; `attributes & 7` is the compression codec (0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd). */
+  attributes: number;
   crcValid: boolean;
 }
 
@@ -410,6 +412,7 @@ export function scanBatches(buf: Buffer): { batches: BatchInfo[]; validBytes: nu
       lastOffsetDelta: buf.readInt32BE(pos + 23),
       recordCount: buf.readInt32BE(pos + 57),
       magic,
+      attributes: buf.readInt16BE(pos + 21),
       crcValid,
     });
     pos += size;

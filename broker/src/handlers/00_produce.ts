@@ -9,7 +9,7 @@ import type { Handler } from './context.js';
 import type { ProduceRequest, ProduceResponse } from '../protocol/messages/00_produce.js';
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
 import { validateBatches } from '../records/batch.js';
-import { recordBytesIn } from '../metrics.js';
+import { recordBytesIn, recordMessagesIn } from '../metrics.js';
 
 type PartitionResponse = ProduceResponse['responses'][number]['partitionResponses'][number];
 
@@ -78,6 +78,7 @@ export const handleProduce: Handler<ProduceRequest, ProduceResponse | null> = (r
         }
         const result = replicas.appendAsLeader(partition, records);
         recordBytesIn(topicData.name, records.length);
+        recordMessagesIn(topicData.name, header.recordCount);
         partitionResponses.push({
           index: pd.index,
           errorCode: ErrorCode.NONE,

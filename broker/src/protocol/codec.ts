@@ -85,12 +85,15 @@ interface StructPlan {
   readonly byTag: ReadonlyMap<number, FieldPlan>;
   readonly flexible: boolean;
   readonly minSize: number;
+  /** Reads the regular fields into a fresh object (absent and tagged fields get their defaults). */
+  readonly readBody: (r: Reader) => Record<string, unknown>;
+  /** Writes the regular fields. */
+  readonly writeBody: (w: Writer, v: Record<string, unknown>) => void;
 }
 
 interface CompileContext {
   readonly version: number;
   readonly flexible: boolean;
-  readonly specName: string;
   /** Struct definitions by name: commonStructs plus every inline struct, for types that reference them. */
   readonly structs: ReadonlyMap<string, readonly FieldSpec[]>;
 }
@@ -116,9 +119,8 @@ function isNullDefault(d: FieldSpec['default']): boolean {
   return d === 'null';
 }
 
-function expectNumber(v: unknown, path: string): number {
-  if (typeof v !== 'number') fail(path, `expected a number, got ${v === null ? 'null' : typeof v}`);
-  return v;
+function notANumber(path: string, v: unknown): never {
+  fail(path, `expected a number, got ${v === null ? 'null' : typeof v}`);
 }
 
 function numberCodec(
@@ -126,16 +128,10 @@ function numberCodec(
   spec: FieldSpec,
   minSize: number,
   read: (r: Reader) => number,
-  write: (w: Writer, v: number) => void,
+  write: (w: Writer, v: unknown) => void,
 ): TypeCodec {
   const d = parseNumberDefault(spec.default, path);
-  return {
-    read,
-    write: (w, v) => write(w, expectNumber(v, path)),
-    minSize,
-    def: () => d,
-    isDefault: (v) => v === d,
-  };
+  return { read, write, minSize, def: () => d, isDefault: (v) => v === d };
 }
 
 function primitiveCodec(type: string, spec: FieldSpec, path: string, flexible: boolean, nullable: boolean): TypeCodec {
@@ -153,18 +149,37 @@ function primitiveCodec(type: string, spec: FieldSpec, path: string, flexible: b
         isDefault: (v) => v === d,
       };
     }
+    // Each type gets its own closure literals so the call sites stay monomorphic.
     case 'int8':
-      return numberCodec(path, spec, 1, (r) => r.int8(), (w, v) => w.int8(v));
+      return numberCodec(path, spec, 1, (r) => r.int8(), (w, v) => {
+        if (typeof v !== 'number') notANumber(path, v);
+        w.int8(v);
+      });
     case 'int16':
-      return numberCodec(path, spec, 2, (r) => r.int16(), (w, v) => w.int16(v));
+      return numberCodec(path, spec, 2, (r) => r.int16(), (w, v) => {
+        if (typeof v !== 'number') notANumber(path, v);
+        w.int16(v);
+      });
     case 'uint16':
-      return numberCodec(path, spec, 2, (r) => r.uint16(), (w, v) => w.uint16(v));
+      return numberCodec(path, spec, 2, (r) => r.uint16(), (w, v) => {
+        if (typeof v !== 'number') notANumber(path, v);
+        w.uint16(v);
+      });
     case 'int32':
-      return numberCodec(path, spec, 4, (r) => r.int32(), (w, v) => w.int32(v));
+      return numberCodec(path, spec, 4, (r) => r.int32(), (w, v) => {
+        if (typeof v !== 'number') notANumber(path, v);
+        w.int32(v);
+      });
     case 'int64':
-      return numberCodec(path, spec, 8, (r) => r.int64(), (w, v) => w.int64(v));
+      return numberCodec(path, spec, 8, (r) => r.int64(), (w, v) => {
+        if (typeof v !== 'number') notANumber(path, v);
+        w.int64(v);
+      });
     case 'float64':
-      return numberCodec(path, spec, 8, (r) => r.float64(), (w, v) => w.float64(v));
+      return numberCodec(path, spec, 8, (r) => r.float64(), (w, v) => {
+        if (typeof v !== 'number') notANumber(path, v);
+        w.float64(v);
+      });
     case 'uuid': {
       const d = typeof spec.default === 'string' && spec.default !== '' ? spec.default : ZERO_UUID;
       return {
@@ -389,7 +404,7 @@ function compileStructFields(specs: readonly FieldSpec[], parentPath: string, ct
   }
   let minSize = ctx.flexible ? 1 : 0;
   for (const f of regular) minSize += f.codec.minSize;
-  return { fields, regular, tagged, byTag, flexible: ctx.flexible, minSize };
+  return { fields, regular, tagged, byTag, flexible: ctx.flexible, minSize, ...generateBody(fields) };
 }
 
 function defaultStruct(plan: StructPlan): Record<string, unknown> {
@@ -407,14 +422,30 @@ function structIsDefault(plan: StructPlan, v: Record<string, unknown>): boolean 
   return true;
 }
 
+/**
+ * Generates the straight-line body reader/writer of a struct. An object literal with the fields in schema
+ * order gives every decoded object of a plan one hidden class, and fixed property names avoid the
+ * megamorphic keyed loads/stores of a generic loop: several times faster on the Produce/Fetch path. Only
+ * property names from the schema (JSON-quoted) and indexes enter the generated source.
+ */
+function generateBody(fields: readonly FieldPlan[]): Pick<StructPlan, 'readBody' | 'writeBody'> {
+  const fns: ((...args: never[]) => unknown)[] = [];
+  const ref = (fn: (...args: never[]) => unknown): string => `f[${fns.push(fn) - 1}]`;
+  const props = fields.map((f) => `${JSON.stringify(f.key)}: ${f.regular ? `${ref(f.codec.read)}(r)` : `${ref(f.codec.def)}()`}`);
+  const writes = fields
+    .filter((f) => f.regular)
+    .map((f) => `x = v[${JSON.stringify(f.key)}]; ${ref(f.codec.write)}(w, x === undefined ? ${ref(f.codec.def)}() : x);`);
+  const make = new Function(
+    'f',
+    `return [function readBody(r) { return { ${props.join(', ')} }; },
+             function writeBody(w, v) { let x; ${writes.join(' ')} }];`,
+  ) as (f: unknown[]) => [StructPlan['readBody'], StructPlan['writeBody']];
+  const [readBody, writeBody] = make(fns);
+  return { readBody, writeBody };
+}
+
 function readStruct(plan: StructPlan, r: Reader): Record<string, unknown> {
-  const o: Record<string, unknown> = {};
-  const fields = plan.fields;
-  // Every field is assigned in schema order, so all objects of one plan share one hidden class.
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i]!;
-    o[f.key] = f.regular ? f.codec.read(r) : f.codec.def();
-  }
+  const o = plan.readBody(r);
   if (plan.flexible) readTaggedFields(plan, r, o);
   return o;
 }
@@ -445,12 +476,7 @@ function readTaggedFields(plan: StructPlan, r: Reader, o: Record<string, unknown
 
 function writeStruct(plan: StructPlan, w: Writer, v: Record<string, unknown>): void {
   if (v === undefined || v === null || typeof v !== 'object') fail(plan.fields[0]?.path ?? 'struct', 'expected an object');
-  const regular = plan.regular;
-  for (let i = 0; i < regular.length; i++) {
-    const f = regular[i]!;
-    const x = v[f.key];
-    f.codec.write(w, x === undefined ? f.codec.def() : x);
-  }
+  plan.writeBody(w, v);
   if (!plan.flexible) return;
   const tagged = plan.tagged;
   if (tagged.length === 0) {
@@ -520,7 +546,6 @@ function planFor(spec: MessageSpec, version: number): MessagePlan {
   const ctx: CompileContext = {
     version,
     flexible: isFlexible(spec, version),
-    specName: spec.name,
     structs: collectStructs(spec),
   };
   const plan: MessagePlan = { root: compileStructFields(spec.fields, `${spec.name} v${version}`, ctx) };

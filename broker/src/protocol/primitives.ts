@@ -233,8 +233,10 @@ const MAX_CHUNK = 64 * 1024;
 export class Writer {
   private readonly chunks: Buffer[] = [];
   private buf: Buffer;
+  /** Start of the bytes of `buf` not yet pushed to `chunks`. */
+  private start = 0;
   private pos = 0;
-  /** Bytes in `chunks` (the current chunk's `pos` not included). */
+  /** Bytes in `chunks`. */
   private flushed = 0;
   private nextSize: number;
 
@@ -245,7 +247,7 @@ export class Writer {
 
   /** Total bytes written so far. */
   get length(): number {
-    return this.flushed + this.pos;
+    return this.flushed + this.pos - this.start;
   }
 
   private ensure(n: number): void {
@@ -253,15 +255,16 @@ export class Writer {
     this.flushCurrent();
     this.nextSize = Math.min(MAX_CHUNK, this.nextSize * 2);
     this.buf = Buffer.allocUnsafe(Math.max(n, this.nextSize));
+    this.start = 0;
+    this.pos = 0;
   }
 
+  /** Ends the current chunk; later small writes continue in the rest of the same buffer. */
   private flushCurrent(): void {
-    if (this.pos > 0) {
-      this.chunks.push(this.buf.subarray(0, this.pos));
-      this.flushed += this.pos;
-      // The rest of the old buffer is wasted; starting after it keeps the pushed slice immutable.
-      this.buf = this.buf.subarray(this.pos);
-      this.pos = 0;
+    if (this.pos > this.start) {
+      this.chunks.push(this.buf.subarray(this.start, this.pos));
+      this.flushed += this.pos - this.start;
+      this.start = this.pos;
     }
   }
 
@@ -310,9 +313,19 @@ export class Writer {
   int64(v: number): this {
     this.ensure(8);
     if (Number.isSafeInteger(v)) {
-      const hi = Math.floor(v / TWO_32);
-      this.buf.writeInt32BE(hi, this.pos);
-      this.buf.writeUInt32BE(v - hi * TWO_32, this.pos + 4);
+      // Byte stores instead of Buffer#writeInt32BE: the range is already known to be valid.
+      const hi = Math.floor(v / TWO_32) | 0;
+      const lo = (v - Math.floor(v / TWO_32) * TWO_32) >>> 0;
+      const b = this.buf;
+      const p = this.pos;
+      b[p] = hi >>> 24;
+      b[p + 1] = hi >>> 16;
+      b[p + 2] = hi >>> 8;
+      b[p + 3] = hi;
+      b[p + 4] = lo >>> 24;
+      b[p + 5] = lo >>> 16;
+      b[p + 6] = lo >>> 8;
+      b[p + 7] = lo;
     } else {
       if (!Number.isInteger(v)) throw new EncodeError(`int64 value ${v} is not an integer`);
       this.buf.writeBigInt64BE(BigInt.asIntN(64, BigInt(v)), this.pos);

@@ -131,8 +131,27 @@ export class LogSegment {
   }
 
   private getFd(): number {
-    if (this.fd === null) this.fd = fs.openSync(this.logPath, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
+    // No O_CREAT: a segment whose files were deleted must fail loudly rather than come back empty.
+    if (this.fd === null) this.fd = fs.openSync(this.logPath, 'r+');
     return this.fd;
+  }
+
+  /** A read-only view of a `.log.swap` file, to learn the offset range it covers. */
+  static openForSwap(dir: string, baseOffset: number, opts: SegmentOptions, logPath: string): LogSegment {
+    const seg = new LogSegment(dir, baseOffset, opts, Date.now());
+    seg.logPath = logPath;
+    seg.size = fs.statSync(logPath).size;
+    return seg;
+  }
+
+  /** Last offset + 1 by walking every header from the start. */
+  nextOffsetByWalk(): number {
+    let next = this.baseOffset;
+    this.walk(0, (h) => {
+      next = lastOffsetOf(h) + 1;
+      return false;
+    });
+    return next;
   }
 
   get isEmpty(): boolean {
