@@ -113,7 +113,7 @@ describe('durability', () => {
       await admin2.disconnect();
     }
     expectRecords(await readAll(k2, N), N);
-  });
+  }, 300_000);
 
   it('garbage appended to the active segment is truncated by recovery', async () => {
     // kill -9, not a clean stop: recovery of the active segment runs after an unclean shutdown.
@@ -137,7 +137,7 @@ describe('durability', () => {
     }
     expect(statSync(seg).size).toBe(before.validBytes);
     expectRecords(await readAll(kafka, N), N);
-  });
+  }, 240_000);
 
   it('a last batch cut in half is dropped; earlier records stay readable and new appends continue', async () => {
     await broker.kill('SIGKILL');
@@ -166,5 +166,5 @@ describe('durability', () => {
       await producer.disconnect();
       await admin.disconnect();
     }
-  });
+  }, 240_000);
 });

@@ -232,7 +232,7 @@ describe('kafkajs', () => {
       await producer.disconnect().catch(() => {});
       await admin.disconnect().catch(() => {});
     }
-  });
+  }, 300_000);
 });
 
 describe('@platformatic/kafka', () => {
@@ -292,7 +292,7 @@ describe('@platformatic/kafka', () => {
       await admin.deleteTopics({ topics: [topic] });
       await waitFor(async () => !(await admin.listTopics()).includes(topic), { what: 'topic deleted' });
     } finally {
-      await consumer.close(true).catch(() => {});
+      await consumer.close().catch(() => {});
       await producer.close().catch(() => {});
       await admin.close().catch(() => {});
     }

@@ -206,6 +206,18 @@ describe('LogManager', () => {
     await lm2.shutdown();
   });
 
+  it('rejects keyless records on compacted topics', async () => {
+    const lm = manager({ cleanupPolicy: { delete: false, compact: true } }, [dirs[0]]);
+    await lm.startup();
+    const log = lm.getOrCreateLog('ck', 0);
+    expect(() => log.append(mk([{ key: Buffer.from('a'), value: Buffer.from('1') }, { value: Buffer.from('2') }]), A)).toThrow(/without key/);
+    expect(log.append(mk([{ key: Buffer.from('a'), value: null }]), A).firstOffset).toBe(0);
+    log.writePartitionMetadata('AAAAAAAAAAAAAAAAAAAAAA');
+    expect(fs.readFileSync(path.join(log.dir, 'partition.metadata'), 'utf8')).toBe('version: 0\ntopic_id: AAAAAAAAAAAAAAAAAAAAAA\n');
+    expect(log.readPartitionMetadata()).toBe('AAAAAAAAAAAAAAAAAAAAAA');
+    await lm.shutdown();
+  });
+
   it('keeps recent tombstones and honours the dirty ratio', async () => {
     const lm = manager({ segmentBytes: 10_000, cleanupPolicy: { delete: false, compact: true }, deleteRetentionMs: 3_600_000 }, [dirs[0]]);
     await lm.startup();

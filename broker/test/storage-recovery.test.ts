@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildBatch } from '../src/records/builder.js';
 import { readRecords } from '../src/records/record.js';
 import { readBatchHeader } from '../src/records/batch.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from '../src/storage/log-config.js';
 import { PartitionLog } from '../src/storage/log.js';
+import { LogSegment } from '../src/storage/segment.js';
 
 let root: string;
 beforeEach(() => {
@@ -122,7 +123,10 @@ describe('PartitionLog recovery', () => {
     const leo = log0.logEndOffset;
     const maxTs = log0.maxTimestampAndOffset();
     log0.close();
+    const spy = vi.spyOn(LogSegment.prototype, 'recover');
     const log = PartitionLog.open(root, 'r', 0, config, { recoveryPoint: leo, highWatermark: leo });
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
     expect(log.logEndOffset).toBe(leo);
     expect(log.highWatermark).toBe(leo);
     expect(log.maxTimestampAndOffset()).toEqual(maxTs);

@@ -423,7 +423,7 @@ export function scanBatches(buf: Buffer): { batches: BatchInfo[]; validBytes: nu
 // ------------------------------------------------------------------------------------------ connection
 
 export class RawConnection {
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private waiters = new Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>();
   private nextCorrelationId = 1;
   private closedErr: Error | null = null;

@@ -44,6 +44,12 @@ export class ReplicaManager {
 
   startup(): void {
     for (const topic of this.metadata.topics()) this.syncTopic(topic);
+    for (const log of this.logs.allLogs()) {
+      // Kept, not deleted: a lost metadata file must never turn into lost data.
+      if (!this.partitions.has(partitionKey(log.topic, log.partition))) {
+        this.log.warn({ partition: log.topicPartition }, 'log directory has no topic in the metadata; leaving it untouched');
+      }
+    }
     this.metadata.on((event) => {
       try {
         switch (event.type) {
@@ -77,7 +83,16 @@ export class ReplicaManager {
       if (!p.replicas.includes(this.config.brokerId)) continue;
       const key = partitionKey(topic.name, p.partition);
       if (this.partitions.has(key)) continue;
-      const log = this.logs.getOrCreateLog(topic.name, p.partition, logConfig);
+      let log = this.logs.getOrCreateLog(topic.name, p.partition, logConfig);
+      const storedId = log.readPartitionMetadata();
+      if (storedId !== null && storedId !== topic.topicId) {
+        // A directory left by a deleted topic of the same name (crash between the metadata write and the
+        // log deletion): its data belongs to the old topic id and must not resurface in the new one.
+        this.log.warn({ topic: topic.name, partition: p.partition, storedId, topicId: topic.topicId }, 'removing stale log of a deleted topic');
+        this.logs.deleteLog(topic.name, p.partition);
+        log = this.logs.getOrCreateLog(topic.name, p.partition, logConfig);
+      }
+      if (storedId !== topic.topicId) log.writePartitionMetadata(topic.topicId);
       // A lone replica's committed data is everything it has.
       log.highWatermark = log.logEndOffset;
       this.partitions.set(key, { topic: topic.name, index: p.partition, topicId: topic.topicId, log, leaderEpoch: p.leaderEpoch });

@@ -24,6 +24,7 @@ import { childLogger } from '../log.js';
 import type { LogConfig } from './log-config.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
 import { type AppendOrigin, ProducerStateManager } from './producer-state.js';
+import { writeFileAtomic } from './checkpoint.js';
 import {
   CLEANED_SUFFIX,
   DELETED_SUFFIX,
@@ -115,6 +116,7 @@ export function parsePartitionDirName(name: string): { topic: string; partition:
 }
 
 const READ_CACHE_MAX = 1024;
+export const PARTITION_METADATA_FILE = 'partition.metadata';
 
 export class PartitionLog {
   readonly dir: string;
@@ -357,6 +359,7 @@ export class PartitionLog {
       return this.emptyAppendInfo();
     }
     const headers = validateBatches(records, origin === 'replication' ? 0x7fffffff : this.config.maxMessageBytes, origin === 'client');
+    if (origin === 'client' && this.config.cleanupPolicy.compact) this.checkKeysForCompaction(records, headers);
     const duplicate = this.producerState.check(headers, origin);
     if (duplicate) {
       return {
@@ -432,6 +435,35 @@ export class PartitionLog {
       validBytes: records.length,
       duplicate: false,
     };
+  }
+
+  /**
+   * Kafka's LogValidator rejects keyless records on compacted topics. This is the one per-record check on
+   * the produce path, and it only runs for compacted topics (internal ones mostly).
+   */
+  private checkKeysForCompaction(records: Buffer, headers: BatchHeader[]): void {
+    for (const h of headers) {
+      for (const r of readRecords(records.subarray(h.position, h.position + h.size))) {
+        if (r.key === null) {
+          throw new KafkaError(ErrorCode.INVALID_RECORD, `Compacted topic cannot accept message without key in ${this.topicPartition}`);
+        }
+      }
+    }
+  }
+
+  /** Kafka's `partition.metadata` file (topic id), written by the owner once the topic id is known. */
+  writePartitionMetadata(topicId: string): void {
+    writeFileAtomic(path.join(this.dir, PARTITION_METADATA_FILE), `version: 0\ntopic_id: ${topicId}\n`);
+  }
+
+  /** The topic id recorded in `partition.metadata`, if any. */
+  readPartitionMetadata(): string | null {
+    try {
+      const m = /topic_id:\s*(\S+)/.exec(fs.readFileSync(path.join(this.dir, PARTITION_METADATA_FILE), 'utf8'));
+      return m ? m[1] : null;
+    } catch {
+      return null;
+    }
   }
 
   private emptyAppendInfo(): AppendInfo {
