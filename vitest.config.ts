@@ -5,8 +5,10 @@ export default defineConfig({
     include: ['broker/test/**/*.test.ts', 'operator/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
-    // Integration tests start real servers; two cores do not benefit from many forks.
+    // Integration tests start real servers and JVMs; two cores do not benefit from more workers.
     pool: 'forks',
-    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    maxWorkers: 2,
+    globalSetup: ['test/setup/global-setup.ts'],
+    env: { GREGOR_LOG_LEVEL: process.env.GREGOR_LOG_LEVEL ?? 'warn' },
   },
 });

@@ -114,6 +114,8 @@ export class Broker {
     metadata.setSelf(broker.selfInfo());
     metadata.on((event) => {
       if (event.type === 'brokerConfigChanged') applyDynamicBrokerConfigs(config, metadata);
+      // Kafka drops a deleted topic's committed offsets with it.
+      if (event.type === 'topicDeleted') void groups.removeOffsetsForTopics([event.topic]);
     });
     if (config.metricsPort >= 0) {
       broker.metricsServer = await startMetricsServer(config.metricsPort, config.metricsHost);

@@ -78,6 +78,19 @@ process.once('exit', () => {
   }
 });
 
+/**
+ * The broker's environment: ours minus GREGOR_* variables (Gregor reads GREGOR_<KEY> as config overrides, and
+ * the test harness's own GREGOR_TEST_*, GREGOR_CACHE ... must not leak into it). GREGOR_LOG_LEVEL passes.
+ */
+function brokerEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k.startsWith('GREGOR_') && k !== 'GREGOR_LOG_LEVEL') continue;
+    env[k] = v;
+  }
+  return env;
+}
+
 function toProperties(cfg: Record<string, ConfigValue>): string {
   return (
     Object.entries(cfg)
@@ -187,7 +200,9 @@ export class TestBroker {
     if (this.target === 'kafka') {
       requireJavaLibs();
       if (!existsSync(join(this.dataDir, 'meta.properties'))) {
-        const clusterId = randomBytes(16).toString('base64url');
+        // Like Kafka's Uuid.randomUuid(): never starting with '-', which the CLI would take for an option.
+        let clusterId = randomBytes(16).toString('base64url');
+        while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
         const fmt = spawnSync(
           'java',
           [
@@ -228,7 +243,7 @@ export class TestBroker {
     }
     this.logLine(`start #${this.starts}: ${cmd} ${args.join(' ')}`);
     const fd = openSync(this.logFile, 'a');
-    const proc = spawn(cmd, args, { stdio: ['ignore', fd, fd], cwd: this.dir, env: { ...process.env } });
+    const proc = spawn(cmd, args, { stdio: ['ignore', fd, fd], cwd: this.dir, env: brokerEnv() });
     closeSync(fd);
     this.proc = proc;
     live.add(proc);

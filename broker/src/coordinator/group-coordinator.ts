@@ -23,7 +23,6 @@ import { systemClock, type CoordinatorClock, type TimerHandle } from './clock.js
 import {
   ClassicGroup,
   EMPTY_BYTES,
-  GROUP_STATES,
   MemberMetadata,
   joinError,
   syncError,
@@ -941,7 +940,7 @@ export class GroupCoordinator {
       const members = leaving.map((m) => {
         const reason = m.reason ?? 'not provided';
         if (m.memberId === '') {
-          // Administrative removal of a static member by instance id (kafka-consumer-groups --delete-offsets... / AdminClient.removeMembersFromConsumerGroup).
+          // Administrative removal of a static member by instance id (AdminClient.removeMembersFromConsumerGroup).
           const current = m.groupInstanceId !== null ? group.currentStaticMemberId(m.groupInstanceId) : undefined;
           if (current === undefined) return answer(m, ErrorCode.UNKNOWN_MEMBER_ID);
           this.removeMemberAndUpdateGroup(group, group.get(current), `removing member ${current} on LeaveGroup; client reason: ${reason}`);
@@ -1429,6 +1428,3 @@ function groupFromValue(groupId: string, v: GroupMetadataValue): ClassicGroup {
   g.subscribedTopics = g.computeSubscribedTopics();
   return g;
 }
-
-/** All states, for validating ListGroups filters. */
-export const CLASSIC_GROUP_STATES = GROUP_STATES;
