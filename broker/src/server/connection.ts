@@ -78,6 +78,8 @@ export class Connection {
         const outcome = await this.dispatcher.dispatch(frame, this.info);
         if (this.closed) return;
         if (outcome.response) this.write(outcome.response);
+        // A slow reader must not make us buffer every Fetch response in memory: wait for the kernel.
+        if (this.socket.writableNeedDrain) await this.waitForDrain();
         if (outcome.close) {
           // Let the response (if any) flush before closing, as Kafka does for an unsupported ApiVersions.
           this.closed = true;
@@ -95,6 +97,18 @@ export class Connection {
     } finally {
       this.processing = false;
     }
+  }
+
+  private waitForDrain(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
   }
 
   private write(chunks: Buffer[]): void {
