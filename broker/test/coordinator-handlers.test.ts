@@ -15,7 +15,8 @@ import { handleHeartbeat } from '../src/handlers/12_heartbeat.js';
 import type { GroupCoordinator } from '../src/coordinator/group-coordinator.js';
 import { setup, subscription } from './coordinator-fixtures.js';
 
-function ctxFor(groups: GroupCoordinator) {
+function ctxFor(groups: GroupCoordinator, offsetsTopic: { exists: boolean } = { exists: true }) {
+  const offsetsPartitions = Array.from({ length: groups.numPartitions }, (_, partition) => ({ partition, leader: 1 }));
   return (apiVersion: number): RequestContext =>
     ({
       apiKey: 0,
@@ -28,7 +29,11 @@ function ctxFor(groups: GroupCoordinator) {
         config: { brokerId: 1 },
         metadata: {
           brokers: () => [{ id: 1, rack: null, endpoints: [{ name: 'CTRL', host: 'x', port: 1, securityProtocol: 'PLAINTEXT' }, { name: 'PLAINTEXT', host: 'broker1', port: 9092, securityProtocol: 'PLAINTEXT' }] }],
-          topic: (name: string) => (name === 't1' ? { name, partitions: [{ partition: 0 }, { partition: 1 }] } : undefined),
+          topic: (name: string) => {
+            if (name === 't1') return { name, partitions: [{ partition: 0 }, { partition: 1 }] };
+            if (name === '__consumer_offsets' && offsetsTopic.exists) return { name, partitions: offsetsPartitions };
+            return undefined;
+          },
         },
         groups,
       },
@@ -49,10 +54,15 @@ const join = (groupId: string, memberId = '') => ({
 describe('coordinator handlers', () => {
   it('FindCoordinator: v0 single key, v4 batch, transaction keys not available yet', async () => {
     const { gc, ensured } = await setup();
-    const ctx = ctxFor(gc);
+    const offsetsTopic = { exists: false };
+    const ctx = ctxFor(gc, offsetsTopic);
+    // No __consumer_offsets yet: created, and the client is told to retry.
+    const first = await handleFindCoordinator({ key: 'g', keyType: 0, coordinatorKeys: [] }, ctx(0));
+    expect(first).toMatchObject({ errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1 });
+    expect(ensured()).toBe(1);
+    offsetsTopic.exists = true;
     const v0 = await handleFindCoordinator({ key: 'g', keyType: 0, coordinatorKeys: [] }, ctx(0));
     expect(v0).toMatchObject({ errorCode: 0, nodeId: 1, host: 'broker1', port: 9092 });
-    expect(ensured()).toBe(1);
     const v1txn = await handleFindCoordinator({ key: 'txn', keyType: 1, coordinatorKeys: [] }, ctx(1));
     expect(v1txn).toMatchObject({ errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1, host: '', port: -1, errorMessage: 'The coordinator is not available.' });
     const v4 = await handleFindCoordinator({ key: '', keyType: 0, coordinatorKeys: ['a', 'b'] }, ctx(4));

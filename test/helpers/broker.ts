@@ -1,5 +1,7 @@
 // Starts a real broker process for a test: Gregor (default) or Apache Kafka 3.9 in single-node KRaft mode
-// (GREGOR_TEST_TARGET=kafka), on 127.0.0.1 with an ephemeral port and a temp dir.
+// (GREGOR_TEST_TARGET=kafka), on 127.0.0.1 with an ephemeral port and a temp dir. With `zookeeperConnect`
+// (or a `zookeeper.connect` override) the broker joins a ZooKeeper-mode cluster instead: Gregor gets
+// broker.id + zookeeper.connect, Kafka 3.9 runs in ZooKeeper mode (no process.roles, no storage format).
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -35,10 +37,14 @@ export interface BrokerOptions {
   /** Used in the temp dir and log file names. */
   name?: string;
   brokerId?: number;
+  /** ZooKeeper connect string ('h1:p1,h2:p2[/chroot]'): ZooKeeper cluster mode, written as zookeeper.connect. */
+  zookeeperConnect?: string;
   /** server.properties keys (Kafka names) added to / replacing the defaults below. */
   overrides?: Record<string, ConfigValue>;
   target?: Target;
   startTimeoutMs?: number;
+  /** Extra JVM options for the Kafka target (e.g. C1-only for quick restarts in cluster tests); ignored for Gregor. */
+  jvmOptions?: string[];
 }
 
 /** Test defaults: fast group joins, single-replica internal topics, few __consumer_offsets partitions. */
@@ -116,6 +122,7 @@ export class TestBroker {
   private exitPromise: Promise<number | null> | null = null;
   private starts = 0;
   private readonly startTimeoutMs: number;
+  private readonly jvmOptions: string[];
 
   private constructor(opts: BrokerOptions) {
     this.target = opts.target ?? TARGET;
@@ -128,13 +135,15 @@ export class TestBroker {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     this.logFile = join(TEST_LOG_DIR, `${this.name}-${this.target}-${stamp}-${process.pid}.log`);
     this.config = { ...DEFAULTS, ...(opts.overrides ?? {}) };
+    if (opts.zookeeperConnect !== undefined) this.config['zookeeper.connect'] = opts.zookeeperConnect;
     this.startTimeoutMs = opts.startTimeoutMs ?? (this.target === 'kafka' ? 90_000 : 30_000);
+    this.jvmOptions = opts.jvmOptions ?? [];
   }
 
   static async start(opts: BrokerOptions = {}): Promise<TestBroker> {
     const b = new TestBroker(opts);
     b.port = await freePort();
-    if (b.target === 'kafka') b.controllerPort = await freePort();
+    if (b.target === 'kafka' && !b.zookeeperMode) b.controllerPort = await freePort();
     try {
       await b.launch();
     } catch (e) {
@@ -142,6 +151,12 @@ export class TestBroker {
       throw e;
     }
     return b;
+  }
+
+  /** True when the broker runs in ZooKeeper cluster mode (zookeeper.connect is set). */
+  get zookeeperMode(): boolean {
+    const zk = this.config['zookeeper.connect'];
+    return zk !== undefined && String(zk) !== '';
   }
 
   get host(): string {
@@ -167,7 +182,14 @@ export class TestBroker {
       'advertised.listeners': listener,
     };
     let cfg: Record<string, ConfigValue>;
-    if (this.target === 'kafka') {
+    if (this.target === 'kafka' && this.zookeeperMode) {
+      // Kafka 3.9 in ZooKeeper mode: broker.id + zookeeper.connect, no process.roles.
+      cfg = {
+        'broker.id': this.brokerId,
+        ...base,
+        ...Object.fromEntries(Object.entries(this.config).filter(([k]) => !k.startsWith('gregor.'))),
+      };
+    } else if (this.target === 'kafka') {
       cfg = {
         'process.roles': 'broker,controller',
         'node.id': this.brokerId,
@@ -199,7 +221,7 @@ export class TestBroker {
     let args: string[];
     if (this.target === 'kafka') {
       requireJavaLibs();
-      if (!existsSync(join(this.dataDir, 'meta.properties'))) {
+      if (!this.zookeeperMode && !existsSync(join(this.dataDir, 'meta.properties'))) {
         // Like Kafka's Uuid.randomUuid(): never starting with '-', which the CLI would take for an option.
         let clusterId = randomBytes(16).toString('base64url');
         while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
@@ -230,6 +252,7 @@ export class TestBroker {
         '-Xmx1g',
         '-XX:+UseG1GC',
         '-Djava.awt.headless=true',
+        ...this.jvmOptions,
         `-Dlog4j.configuration=file:${join(SETUP_DIR, 'java', 'broker-log4j.properties')}`,
         '-cp',
         JAVA_CLASSPATH,

@@ -11,8 +11,15 @@
  *
  * Persistence: OffsetCommit answers only after its records are appended; group metadata is written when
  * a generation's assignment is stored (SyncGroup from the leader), when a group becomes empty, and when a
- * static member is replaced; deletions write tombstones first and change memory after. `load()` rebuilds
- * everything from the topic at start.
+ * static member is replaced; deletions write tombstones first and change memory after.
+ *
+ * Ownership, as Kafka's GroupMetadataManager: a group lives in `__consumer_offsets` partition
+ * `offsetsPartitionFor(groupId)`, and this coordinator serves it only while it leads that partition.
+ * `onElection(p, epoch)` replays the partition into memory (its groups answer COORDINATOR_LOAD_IN_PROGRESS
+ * meanwhile), `onResignation(p, epoch)` drops its groups (parked JoinGroup/SyncGroup answered
+ * NOT_COORDINATOR, timers cancelled). Groups of partitions we do not own answer NOT_COORDINATOR, which
+ * sends clients back to FindCoordinator. Leader epochs fence callbacks that arrive out of order.
+ * `load()` (single-node compatibility) elects every partition at once.
  */
 import { randomUUID } from 'node:crypto';
 import { childLogger } from '../log.js';
@@ -47,6 +54,7 @@ import { offsetsPartitionFor } from './partitioning.js';
 
 export type { GroupState, JoinGroupResult, JoinGroupResultMember, SyncGroupResult } from './group.js';
 export type { OffsetsTopicStore } from './offsets-topic.js';
+export { OFFSETS_TOPIC_NAME } from './offsets-topic.js';
 
 const log = childLogger('group-coordinator');
 
@@ -54,7 +62,10 @@ export interface GroupCoordinatorOptions {
   store: OffsetsTopicStore;
   /** Creates `__consumer_offsets` if missing (compacted, offsets.topic.num.partitions, ...). Called before the first write and by FindCoordinator. */
   ensureOffsetsTopic: () => Promise<void>;
-  /** offsets.topic.num.partitions (default 50). Must match the topic's real partition count. */
+  /**
+   * The real partition count of `__consumer_offsets` when it exists, else offsets.topic.num.partitions
+   * (default 50), the count it will be created with. See `setOffsetsTopicNumPartitions`.
+   */
   offsetsTopicNumPartitions?: number;
   /** group.initial.rebalance.delay.ms (default 3000). */
   groupInitialRebalanceDelayMs?: number;
@@ -77,6 +88,8 @@ export interface GroupCoordinatorOptions {
   clock?: CoordinatorClock;
   /** Member id suffixes; tests may make them deterministic. */
   uuid?: () => string;
+  /** Delay before retrying a partition load whose read failed (default 5000). */
+  loadRetryBackoffMs?: number;
 }
 
 export interface JoinGroupParams {
@@ -198,8 +211,23 @@ const EMPTY_ID_OK: ReadonlySet<Api> = new Set<Api>(['commit', 'fetch', 'describe
 
 type Tp = { topic: string; partition: number };
 
+/** An owned `__consumer_offsets` partition: being replayed, or served. */
+interface OwnedPartition {
+  state: 'loading' | 'active';
+  /** Resolves when the load ends (served, or abandoned after a resignation / shutdown). */
+  loaded: Promise<void>;
+  /** Ends the backoff of a failed load early, so an abandoned load does not linger until its timer. */
+  wake: (() => void) | null;
+}
+
+/** What one partition's replay produced, installed in one step once the load is known to be current. */
+interface PartitionReplay {
+  groups: ClassicGroup[];
+  records: number;
+}
+
 export class GroupCoordinator {
-  readonly numPartitions: number;
+  private numPartitionsValue: number;
   private readonly store: OffsetsTopicStore;
   private readonly ensureTopicHook: () => Promise<void>;
   private readonly initialDelayMs: number;
@@ -212,19 +240,28 @@ export class GroupCoordinator {
   private readonly newMemberJoinTimeoutMs: number;
   private readonly clock: CoordinatorClock;
   private readonly uuid: () => string;
+  private readonly loadRetryBackoffMs: number;
 
+  /** Only groups of owned, loaded partitions are here. */
   private readonly groups = new Map<string, ClassicGroup>();
   private readonly queues = new Map<string, Promise<void>>();
   /** Appends per group are issued one after another, so fire-and-forget writes keep their order. */
   private readonly writeChains = new Map<string, Promise<unknown>>();
-  private status: 'inactive' | 'loading' | 'active' | 'shutdown' = 'inactive';
+  /** Partitions we lead; an entry is replaced (not mutated back) when the partition is re-elected after a resignation. */
+  private readonly owned = new Map<number, OwnedPartition>();
+  /**
+   * Highest leader epoch seen per partition, kept across resignations (Kafka's epochForPartitionId), so a
+   * late callback of an older term can neither load nor unload.
+   */
+  private readonly epochs = new Map<number, number>();
+  private shuttingDown = false;
   private topicReady: Promise<void> | null = null;
   private retentionTimer: TimerHandle | null = null;
 
   constructor(opts: GroupCoordinatorOptions) {
     this.store = opts.store;
     this.ensureTopicHook = opts.ensureOffsetsTopic;
-    this.numPartitions = opts.offsetsTopicNumPartitions ?? 50;
+    this.numPartitionsValue = opts.offsetsTopicNumPartitions ?? 50;
     this.initialDelayMs = opts.groupInitialRebalanceDelayMs ?? 3000;
     this.minSessionTimeoutMs = opts.groupMinSessionTimeoutMs ?? 6000;
     this.maxSessionTimeoutMs = opts.groupMaxSessionTimeoutMs ?? 1_800_000;
@@ -235,14 +272,41 @@ export class GroupCoordinator {
     this.newMemberJoinTimeoutMs = opts.newMemberJoinTimeoutMs ?? 300_000;
     this.clock = opts.clock ?? systemClock;
     this.uuid = opts.uuid ?? randomUUID;
+    this.loadRetryBackoffMs = opts.loadRetryBackoffMs ?? 5000;
   }
 
   // ---------------------------------------------------------------------------------------------------
   // Lifecycle
 
+  /** The partition count groups are hashed over. */
+  get numPartitions(): number {
+    return this.numPartitionsValue;
+  }
+
+  /**
+   * Sets the partition count once `__consumer_offsets` exists with a count other than the one given at
+   * construction (another broker created it with its own offsets.topic.num.partitions). Call it before the
+   * new topic's partitions are elected: a group is only ever found in the partition this count hashes it to.
+   */
+  setOffsetsTopicNumPartitions(n: number): void {
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`invalid __consumer_offsets partition count ${n}`);
+    if (n === this.numPartitionsValue) return;
+    if (this.owned.size > 0) {
+      // Kafka reads the count once at startup; changing it under owned partitions would move groups.
+      log.warn({ from: this.numPartitionsValue, to: n, owned: [...this.owned.keys()] }, '__consumer_offsets partition count changed while partitions are owned');
+    }
+    log.info({ from: this.numPartitionsValue, to: n }, '__consumer_offsets partition count set');
+    this.numPartitionsValue = n;
+  }
+
   /** The `__consumer_offsets` partition of a group. */
   partitionFor(groupId: string): number {
-    return offsetsPartitionFor(groupId, this.numPartitions);
+    return offsetsPartitionFor(groupId, this.numPartitionsValue);
+  }
+
+  /** Whether this coordinator serves (or is loading) the partition. */
+  ownsPartition(partition: number): boolean {
+    return this.owned.has(partition);
   }
 
   /** Creates the offsets topic once (retried after a failure). */
@@ -257,94 +321,210 @@ export class GroupCoordinator {
   }
 
   /**
-   * Rebuilds all groups and offsets from the topic (last value per key wins, tombstones delete), then
-   * starts serving and schedules the retention check. Requests before it ends get COORDINATOR_LOAD_IN_PROGRESS.
+   * Single-node compatibility: takes every partition (leader epoch 0) and resolves once all are loaded.
+   * A broker wired to ReplicaManager's leadership callbacks does not call it.
    */
   async load(): Promise<void> {
-    this.status = 'loading';
-    const started = this.clock.now();
-    const groupValues = new Map<string, GroupMetadataValue | null>();
-    const offsetValues = new Map<string, Map<string, { topic: string; partition: number; value: CommittedOffset }>>();
-    let records = 0;
-    for (let p = 0; p < this.numPartitions; p++) {
-      for await (const chunk of this.store.readAll(p)) {
-        for (const batch of splitBatches(chunk)) {
-          if (isControlBatch(batch)) continue;
-          for (const rec of readRecords(batch)) {
-            if (rec.key === null) continue;
-            records++;
-            try {
-              const r = decodeOffsetsTopicRecord(rec.key, rec.value);
-              if (r.type === 'offset') {
-                const k = `${r.topic}\u0000${r.partition}`;
-                let m = offsetValues.get(r.group);
-                if (r.value === null) {
-                  m?.delete(k);
-                  continue;
-                }
-                if (!m) offsetValues.set(r.group, (m = new Map()));
-                m.set(k, {
-                  topic: r.topic,
-                  partition: r.partition,
-                  value: {
-                    offset: r.value.offset,
-                    leaderEpoch: r.value.leaderEpoch,
-                    metadata: r.value.metadata,
-                    commitTimestamp: r.value.commitTimestamp,
-                    expireTimestamp: r.value.expireTimestamp,
-                  },
-                });
-              } else if (r.type === 'group') {
-                groupValues.set(r.group, r.value);
-              }
-            } catch (err) {
-              log.warn({ err, partition: p, offset: rec.offset }, 'skipping undecodable __consumer_offsets record');
-            }
-          }
-        }
-      }
+    const all: Promise<void>[] = [];
+    for (let p = 0; p < this.numPartitionsValue; p++) all.push(this.onElection(p, 0));
+    await Promise.all(all);
+  }
+
+  /**
+   * This broker became leader of `__consumer_offsets` partition `partition` at `leaderEpoch`: replays it
+   * (last value per key wins, tombstones delete) and then serves its groups; until then they answer
+   * COORDINATOR_LOAD_IN_PROGRESS. Ignored for an epoch older than one already seen, and when the partition
+   * is already owned (a new epoch of a leadership we never lost keeps the in-memory state, as Kafka does).
+   * Resolves when the load ends; a failed read is retried after `loadRetryBackoffMs` while still leader.
+   */
+  onElection(partition: number, leaderEpoch: number): Promise<void> {
+    if (this.shuttingDown) return Promise.resolve();
+    if (!this.updateEpoch(partition, leaderEpoch)) {
+      log.info({ partition, leaderEpoch, current: this.epochs.get(partition) }, 'ignoring election with a stale leader epoch');
+      return Promise.resolve();
     }
-    const now = this.clock.now();
-    const loaded: ClassicGroup[] = [];
-    for (const [groupId, value] of groupValues) {
-      if (value === null) continue;
-      const g = groupFromValue(groupId, value);
-      this.groups.set(groupId, g);
-      loaded.push(g);
+    const current = this.owned.get(partition);
+    if (current) return current.loaded;
+    if (partition >= this.numPartitionsValue) {
+      log.warn({ partition, numPartitions: this.numPartitionsValue }, 'elected for a __consumer_offsets partition beyond the known partition count');
     }
-    for (const [groupId, offsets] of offsetValues) {
-      if (offsets.size === 0) continue;
-      let g = this.groups.get(groupId);
-      if (!g) {
-        // Offsets without group metadata: a "simple" group that only stores offsets.
-        g = new ClassicGroup(groupId, 'Empty');
-        this.groups.set(groupId, g);
-      }
-      for (const o of offsets.values()) g.setOffset(o.topic, o.partition, o.value);
+    const entry: OwnedPartition = { state: 'loading', loaded: Promise.resolve(), wake: null };
+    this.owned.set(partition, entry);
+    entry.loaded = this.loadPartition(partition, leaderEpoch, entry);
+    // The retention check runs from the first owned partition on (it only looks at loaded groups).
+    if (!this.retentionTimer) this.scheduleRetentionCheck();
+    return entry.loaded;
+  }
+
+  /**
+   * This broker stopped leading the partition (became follower, or the replica was stopped): its groups
+   * leave memory, parked JoinGroup/SyncGroup get NOT_COORDINATOR, their timers stop. A load in progress is
+   * abandoned. Ignored when `leaderEpoch` is older than the epoch we were elected with.
+   */
+  onResignation(partition: number, leaderEpoch?: number): void {
+    if (leaderEpoch !== undefined && !this.updateEpoch(partition, leaderEpoch)) {
+      log.info({ partition, leaderEpoch, current: this.epochs.get(partition) }, 'ignoring resignation with a stale leader epoch');
+      return;
     }
-    this.status = 'active';
-    for (const g of loaded) {
-      // Members restored from the log get a fresh session to heartbeat in.
-      for (const m of g.members.values()) this.scheduleHeartbeat(g, m);
-      if (g.size > this.maxSize) this.prepareRebalance(g, `freshly-loaded group is over capacity (${g.size} > ${this.maxSize})`);
+    const entry = this.owned.get(partition);
+    this.owned.delete(partition);
+    entry?.wake?.();
+    let unloaded = 0;
+    for (const g of [...this.groups.values()]) {
+      if (this.partitionFor(g.groupId) !== partition) continue;
+      this.unloadGroup(g);
+      unloaded++;
     }
-    this.scheduleRetentionCheck();
-    log.info({ groups: this.groups.size, records, ms: now - started }, 'loaded groups and offsets from __consumer_offsets');
+    if (entry || unloaded > 0) log.info({ partition, leaderEpoch, groups: unloaded }, 'unloaded __consumer_offsets partition');
   }
 
   /** Stops timers and answers every waiting JoinGroup/SyncGroup with NOT_COORDINATOR. */
   shutdown(): void {
-    this.status = 'shutdown';
+    this.shuttingDown = true;
     if (this.retentionTimer) this.clock.clearTimeout(this.retentionTimer);
     this.retentionTimer = null;
-    for (const g of this.groups.values()) {
-      this.clearGroupTimers(g);
-      for (const m of g.members.values()) {
-        g.maybeInvokeJoinCallback(m, joinError(m.memberId, ErrorCode.NOT_COORDINATOR));
-        g.maybeInvokeSyncCallback(m, syncError(ErrorCode.NOT_COORDINATOR));
+    const entries = [...this.owned.values()];
+    this.owned.clear();
+    for (const e of entries) e.wake?.();
+    for (const g of [...this.groups.values()]) this.unloadGroup(g);
+  }
+
+  /** Kafka's maybeUpdateCoordinatorEpoch: records a newer epoch; false when `epoch` is older than the one known. */
+  private updateEpoch(partition: number, epoch: number): boolean {
+    const current = this.epochs.get(partition);
+    if (current !== undefined && epoch < current) return false;
+    this.epochs.set(partition, epoch);
+    return true;
+  }
+
+  private async loadPartition(partition: number, leaderEpoch: number, entry: OwnedPartition): Promise<void> {
+    const stillCurrent = () => !this.shuttingDown && this.owned.get(partition) === entry;
+    // Appends of the previous term still in flight (a commit that passed validation before a resignation)
+    // must land before we read, or the replay would miss them.
+    const inFlight = [...this.writeChains].filter(([groupId]) => this.partitionFor(groupId) === partition).map(([, w]) => w);
+    if (inFlight.length > 0) await Promise.all(inFlight);
+    for (;;) {
+      if (!stillCurrent()) return;
+      const started = this.clock.now();
+      let replay: PartitionReplay;
+      try {
+        replay = await this.readPartition(partition);
+      } catch (err) {
+        log.error({ err, partition, leaderEpoch }, 'failed to load __consumer_offsets partition; will retry');
+        // Serving without the partition's data would hand out missing offsets (consumers would reset):
+        // keep answering COORDINATOR_LOAD_IN_PROGRESS and retry.
+        await new Promise<void>((resolve) => {
+          const t = this.clock.setTimeout(() => {
+            entry.wake = null;
+            resolve();
+          }, this.loadRetryBackoffMs);
+          entry.wake = () => {
+            this.clock.clearTimeout(t);
+            entry.wake = null;
+            resolve();
+          };
+        });
+        continue;
+      }
+      if (!stillCurrent()) {
+        log.info({ partition, leaderEpoch }, 'discarding load of a partition resigned meanwhile');
+        return;
+      }
+      this.installReplay(replay);
+      entry.state = 'active';
+      log.info({ partition, leaderEpoch, groups: replay.groups.length, records: replay.records, ms: this.clock.now() - started },
+        'loaded groups and offsets from __consumer_offsets');
+      return;
+    }
+  }
+
+  /** Reads one partition into group values and offsets; nothing is installed yet. */
+  private async readPartition(partition: number): Promise<PartitionReplay> {
+    const groupValues = new Map<string, GroupMetadataValue | null>();
+    const offsetValues = new Map<string, Map<string, { topic: string; partition: number; value: CommittedOffset }>>();
+    let records = 0;
+    for await (const chunk of this.store.readAll(partition)) {
+      for (const batch of splitBatches(chunk)) {
+        if (isControlBatch(batch)) continue;
+        for (const rec of readRecords(batch)) {
+          if (rec.key === null) continue;
+          records++;
+          try {
+            const r = decodeOffsetsTopicRecord(rec.key, rec.value);
+            if (r.type === 'offset') {
+              const k = `${r.topic}\u0000${r.partition}`;
+              let m = offsetValues.get(r.group);
+              if (r.value === null) {
+                m?.delete(k);
+                continue;
+              }
+              if (!m) offsetValues.set(r.group, (m = new Map()));
+              m.set(k, {
+                topic: r.topic,
+                partition: r.partition,
+                value: {
+                  offset: r.value.offset,
+                  leaderEpoch: r.value.leaderEpoch,
+                  metadata: r.value.metadata,
+                  commitTimestamp: r.value.commitTimestamp,
+                  expireTimestamp: r.value.expireTimestamp,
+                },
+              });
+            } else if (r.type === 'group') {
+              groupValues.set(r.group, r.value);
+            }
+          } catch (err) {
+            log.warn({ err, partition, offset: rec.offset }, 'skipping undecodable __consumer_offsets record');
+          }
+        }
       }
     }
-    this.groups.clear();
+    const groups: ClassicGroup[] = [];
+    const byId = new Map<string, ClassicGroup>();
+    for (const [groupId, value] of groupValues) {
+      if (value === null) continue;
+      const g = groupFromValue(groupId, value);
+      byId.set(groupId, g);
+      groups.push(g);
+    }
+    for (const [groupId, offsets] of offsetValues) {
+      if (offsets.size === 0) continue;
+      let g = byId.get(groupId);
+      if (!g) {
+        // Offsets without group metadata: a "simple" group that only stores offsets.
+        g = new ClassicGroup(groupId, 'Empty');
+        byId.set(groupId, g);
+        groups.push(g);
+      }
+      for (const o of offsets.values()) g.setOffset(o.topic, o.partition, o.value);
+    }
+    return { groups, records };
+  }
+
+  private installReplay(replay: PartitionReplay): void {
+    for (const g of replay.groups) {
+      // Nothing of a loading partition can be in memory (its requests are refused until now), but a
+      // leftover would keep timers running: drop it properly.
+      const stale = this.groups.get(g.groupId);
+      if (stale) this.unloadGroup(stale);
+      this.groups.set(g.groupId, g);
+    }
+    for (const g of replay.groups) {
+      // Members restored from the log get a fresh session to heartbeat in.
+      for (const m of g.members.values()) this.scheduleHeartbeat(g, m);
+      if (g.size > this.maxSize) this.prepareRebalance(g, `freshly-loaded group is over capacity (${g.size} > ${this.maxSize})`);
+    }
+  }
+
+  /** Kafka's onGroupUnloaded: the group object dies (in-flight operations holding it see Dead), memory forgets it. */
+  private unloadGroup(group: ClassicGroup): void {
+    this.clearGroupTimers(group);
+    if (!group.is('Dead')) group.transitionTo('Dead', this.clock.now());
+    for (const m of group.members.values()) {
+      group.maybeInvokeJoinCallback(m, joinError(m.memberId, ErrorCode.NOT_COORDINATOR));
+      group.maybeInvokeSyncCallback(m, syncError(ErrorCode.NOT_COORDINATOR));
+    }
+    if (this.groups.get(group.groupId) === group) this.groups.delete(group.groupId);
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -364,7 +544,12 @@ export class GroupCoordinator {
         answered = true;
         resolve(r);
       };
-      this.run(p.groupId, () => this.doJoinGroup(p, cb)).catch((e: unknown) => {
+      this.run(p.groupId, () => {
+        // Ownership may have changed while this request waited for the group's queue.
+        const qerr = this.validateGroupStatus(p.groupId, 'join');
+        if (qerr !== null) return cb(joinError(p.memberId, qerr));
+        return this.doJoinGroup(p, cb);
+      }).catch((e: unknown) => {
         log.error({ err: e, groupId: p.groupId }, 'JoinGroup failed');
         if (!answered) resolve(joinError(p.memberId, ErrorCode.UNKNOWN_SERVER_ERROR));
       });
@@ -816,10 +1001,7 @@ export class GroupCoordinator {
   // SyncGroup
 
   syncGroup(p: SyncGroupParams): Promise<SyncGroupResult> {
-    const err = this.validateGroupStatus(p.groupId, 'sync');
-    // While loading, the rebalance state is lost: REBALANCE_IN_PROGRESS makes the member rejoin without
-    // rediscovering the coordinator (older clients do not expect COORDINATOR_LOAD_IN_PROGRESS here).
-    if (err === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) return Promise.resolve(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
+    const err = this.syncStatusError(p.groupId);
     if (err !== null) return Promise.resolve(syncError(err));
     p = { ...p, assignments: p.assignments.map((a) => ({ memberId: a.memberId, assignment: Buffer.from(a.assignment) })) };
     return new Promise<SyncGroupResult>((resolve) => {
@@ -828,11 +1010,22 @@ export class GroupCoordinator {
         answered = true;
         resolve(r);
       };
-      this.run(p.groupId, () => this.doSyncGroup(p, cb)).catch((e: unknown) => {
+      this.run(p.groupId, () => {
+        const qerr = this.syncStatusError(p.groupId);
+        if (qerr !== null) return cb(syncError(qerr));
+        return this.doSyncGroup(p, cb);
+      }).catch((e: unknown) => {
         log.error({ err: e, groupId: p.groupId }, 'SyncGroup failed');
         if (!answered) resolve(syncError(ErrorCode.UNKNOWN_SERVER_ERROR));
       });
     });
+  }
+
+  private syncStatusError(groupId: string): number | null {
+    const err = this.validateGroupStatus(groupId, 'sync');
+    // While loading, the rebalance state is lost: REBALANCE_IN_PROGRESS makes the member rejoin without
+    // rediscovering the coordinator (older clients do not expect COORDINATOR_LOAD_IN_PROGRESS here).
+    return err === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS ? ErrorCode.REBALANCE_IN_PROGRESS : err;
   }
 
   private async doSyncGroup(p: SyncGroupParams, cb: (r: SyncGroupResult) => void): Promise<void> {
@@ -895,11 +1088,11 @@ export class GroupCoordinator {
   // Heartbeat
 
   async heartbeat(p: HeartbeatParams): Promise<number> {
-    const err = this.validateGroupStatus(p.groupId, 'heartbeat');
-    // While loading, answer blindly: the member will learn the truth after the load.
-    if (err === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) return ErrorCode.NONE;
+    const err = this.heartbeatStatusError(p.groupId);
     if (err !== null) return err;
     return this.run(p.groupId, () => {
+      const qerr = this.heartbeatStatusError(p.groupId);
+      if (qerr !== null) return qerr;
       const group = this.groups.get(p.groupId);
       if (!group) return ErrorCode.UNKNOWN_MEMBER_ID;
       if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
@@ -926,6 +1119,12 @@ export class GroupCoordinator {
     });
   }
 
+  private heartbeatStatusError(groupId: string): number | null {
+    const err = this.validateGroupStatus(groupId, 'heartbeat');
+    // While loading, answer blindly: the member will learn the truth after the load.
+    return err === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS ? ErrorCode.NONE : err;
+  }
+
   // ---------------------------------------------------------------------------------------------------
   // LeaveGroup
 
@@ -934,6 +1133,8 @@ export class GroupCoordinator {
     if (err !== null) return { errorCode: err, members: [] };
     const answer = (m: LeavingMember, errorCode: number) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, errorCode });
     return this.run(groupId, () => {
+      const qerr = this.validateGroupStatus(groupId, 'leave');
+      if (qerr !== null) return { errorCode: qerr, members: [] };
       const group = this.groups.get(groupId);
       if (!group) return { errorCode: ErrorCode.NONE, members: leaving.map((m) => answer(m, ErrorCode.UNKNOWN_MEMBER_ID)) };
       if (group.is('Dead')) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] };
@@ -970,6 +1171,9 @@ export class GroupCoordinator {
     const err = this.validateGroupStatus(p.groupId, 'commit');
     if (err !== null) return all(err);
     return this.run(p.groupId, async () => {
+      // Checked again in the queue: a group of a partition resigned meanwhile must not be re-created here.
+      const qerr = this.validateGroupStatus(p.groupId, 'commit');
+      if (qerr !== null) return all(qerr);
       let group = this.groups.get(p.groupId);
       if (!group) {
         // Generation -1: a client using Kafka only for offset storage (no group management); allowed.
@@ -1063,6 +1267,8 @@ export class GroupCoordinator {
     const err = this.validateGroupStatus(groupId, 'offsetDelete');
     if (err !== null) return { errorCode: err, partitions: [] };
     return this.run(groupId, async () => {
+      const qerr = this.validateGroupStatus(groupId, 'offsetDelete');
+      if (qerr !== null) return { errorCode: qerr, partitions: [] };
       const group = this.groups.get(groupId);
       if (!group || group.is('Dead')) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, partitions: [] };
       let eligible: Tp[];
@@ -1175,20 +1381,23 @@ export class GroupCoordinator {
   // ---------------------------------------------------------------------------------------------------
   // Admin: ListGroups, DescribeGroups, DeleteGroups
 
-  /** Groups in the given states (case-insensitive; empty = all) and types (only "classic" exists here). */
+  /** Groups of owned partitions in the given states (case-insensitive; empty = all) and types (only "classic" exists here). */
   listGroups(statesFilter: string[] = [], typesFilter: string[] = []): { errorCode: number; groups: GroupOverview[] } {
     const err = this.validateGroupStatus(null, 'list');
     if (err !== null) return { errorCode: err, groups: [] };
+    // As Kafka: the groups of loaded partitions, with COORDINATOR_LOAD_IN_PROGRESS while any partition is
+    // still loading so the admin client retries for a complete list.
+    const loading = [...this.owned.values()].some((o) => o.state === 'loading');
     const states = new Set(statesFilter.map((s) => s.toLowerCase()));
     const types = new Set(typesFilter.map((s) => s.toLowerCase()));
-    if (types.size > 0 && !types.has('classic')) return { errorCode: ErrorCode.NONE, groups: [] };
+    if (types.size > 0 && !types.has('classic')) return { errorCode: loading ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NONE, groups: [] };
     const groups: GroupOverview[] = [];
     for (const g of this.groups.values()) {
       if (g.is('Dead')) continue;
       if (states.size > 0 && !states.has(g.state.toLowerCase())) continue;
       groups.push({ groupId: g.groupId, protocolType: g.protocolType ?? '', state: g.state, groupType: 'classic' });
     }
-    return { errorCode: ErrorCode.NONE, groups };
+    return { errorCode: loading ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NONE, groups };
   }
 
   /** Kafka's GroupSummary; an unknown group is reported as Dead with no error. Metadata only when Stable. */
@@ -1225,6 +1434,8 @@ export class GroupCoordinator {
         const err = this.validateGroupStatus(groupId, 'delete');
         if (err !== null) return { groupId, errorCode: err };
         const errorCode = await this.run(groupId, async () => {
+          const qerr = this.validateGroupStatus(groupId, 'delete');
+          if (qerr !== null) return qerr;
           const group = this.groups.get(groupId);
           if (!group || group.is('Dead')) return ErrorCode.GROUP_ID_NOT_FOUND;
           if (!group.is('Empty')) return ErrorCode.NON_EMPTY_GROUP;
@@ -1248,8 +1459,13 @@ export class GroupCoordinator {
 
   private validateGroupStatus(groupId: string | null, api: Api): number | null {
     if (api !== 'list' && (groupId === null || (groupId === '' && !EMPTY_ID_OK.has(api)))) return ErrorCode.INVALID_GROUP_ID;
-    if (this.status === 'loading') return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
-    if (this.status !== 'active') return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (this.shuttingDown) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    // ListGroups (no group id) folds partition states into its own answer.
+    if (groupId === null) return null;
+    // Kafka's order: loading before ownership (a loading partition is owned).
+    const owned = this.owned.get(this.partitionFor(groupId));
+    if (!owned) return ErrorCode.NOT_COORDINATOR;
+    if (owned.state === 'loading') return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
     return null;
   }
 
@@ -1294,6 +1510,13 @@ export class GroupCoordinator {
   private append(groupId: string, records: { key: Buffer; value: Buffer | null }[], mapError: (code: number) => number): Promise<number> {
     const prev = this.writeChains.get(groupId) ?? Promise.resolve();
     const result = prev.then(async () => {
+      const partition = this.partitionFor(groupId);
+      if (this.owned.get(partition)?.state !== 'active') {
+        // Resigned since the operation was validated: the write belongs to the new leader now, and a
+        // late write here could land after that leader's replay.
+        log.info({ groupId, partition }, 'not writing to a __consumer_offsets partition we no longer lead');
+        return mapError(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+      }
       try {
         await this.ensureOffsetsTopic();
       } catch (err) {
@@ -1303,7 +1526,7 @@ export class GroupCoordinator {
       try {
         const timestamp = this.clock.now();
         const batch = buildBatch({ baseOffset: 0, records: records.map((r) => ({ key: r.key, value: r.value, timestamp })) });
-        await this.store.append(this.partitionFor(groupId), batch);
+        await this.store.append(partition, batch);
         return ErrorCode.NONE;
       } catch (err) {
         const code = err instanceof KafkaError ? err.code : ErrorCode.UNKNOWN_SERVER_ERROR;
@@ -1331,11 +1554,11 @@ export class GroupCoordinator {
     if (this.retentionTimer) this.clock.clearTimeout(this.retentionTimer);
     this.retentionTimer = this.clock.setTimeout(() => {
       this.retentionTimer = null;
-      if (this.status !== 'active') return;
+      if (this.shuttingDown) return;
       void this.expireOffsets()
         .catch((err: unknown) => log.error({ err }, 'offset expiration failed'))
         .finally(() => {
-          if (this.status === 'active') this.scheduleRetentionCheck();
+          if (!this.shuttingDown && !this.retentionTimer) this.scheduleRetentionCheck();
         });
     }, this.retentionCheckMs);
   }

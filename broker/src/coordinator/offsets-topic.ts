@@ -19,12 +19,20 @@ import type { MessageSpec } from '../protocol/schema.js';
 
 export type { GroupMetadataValue, OffsetCommitValue } from '../protocol/messages/consumer-protocol.js';
 
+/** Kafka's Topic.GROUP_METADATA_TOPIC_NAME. */
+export const OFFSETS_TOPIC_NAME = '__consumer_offsets';
+
 /**
  * What the coordinator needs from the log of `__consumer_offsets`. The lead wires it to the real
  * partition logs; tests use an in-memory fake.
  */
 export interface OffsetsTopicStore {
-  /** Appends one record batch (built here, offsets assigned by the log); resolves once it is durable per acks=all. */
+  /**
+   * Appends one record batch (built here, offsets assigned by the log); resolves once it is durable per
+   * acks=all. Rejects with a KafkaError carrying the produce error (NOT_LEADER_OR_FOLLOWER,
+   * NOT_ENOUGH_REPLICAS, NOT_ENOUGH_REPLICAS_AFTER_APPEND, REQUEST_TIMED_OUT, KAFKA_STORAGE_ERROR,
+   * MESSAGE_TOO_LARGE, ...); the coordinator maps it to the group API's error as Kafka does.
+   */
   append(partition: number, batch: Buffer): Promise<void>;
   /**
    * Every record batch of the partition, oldest first (a Buffer may hold several consecutive batches).

@@ -4,6 +4,10 @@
  * Kafka 4.0 does (KAFKA-18659). v3+ carries exactly one RecordBatch v2 per partition; it is validated as
  * bytes (sizes, magic, CRC32C), offsets are assigned by rewriting the base offset, and the bytes are
  * appended as received. acks=0 gets no response at all.
+ *
+ * acks=all: the ISR must hold at least min.insync.replicas before the append (NOT_ENOUGH_REPLICAS), and
+ * the response waits until the high watermark covers the appended batch, at most the request's timeoutMs
+ * (REQUEST_TIMED_OUT); see ReplicaManager.waitForReplication. acks=1 answers right after the local append.
  */
 import type { Handler } from './context.js';
 import type { ProduceRequest, ProduceResponse } from '../protocol/messages/00_produce.js';
@@ -27,12 +31,12 @@ function partitionError(index: number, code: number, message: string | null = nu
 }
 
 export const handleProduce: Handler<ProduceRequest, ProduceResponse | null> = (req, ctx) => {
-  const { replicas, metadata } = ctx.services;
+  const { replicas } = ctx.services;
   const acksValid = req.acks === -1 || req.acks === 0 || req.acks === 1;
   const responses: ProduceResponse['responses'] = [];
+  const waits: Promise<void>[] = [];
   for (const topicData of req.topicData) {
     const partitionResponses: PartitionResponse[] = [];
-    const topic = metadata.topic(topicData.name);
     for (const pd of topicData.partitionData) {
       if (ctx.apiVersion < 3) {
         partitionResponses.push(partitionError(pd.index, ErrorCode.UNSUPPORTED_VERSION, 'Produce v0-v2 (message format v0/v1) is not supported'));
@@ -68,7 +72,7 @@ export const handleProduce: Handler<ProduceRequest, ProduceResponse | null> = (r
           throw new KafkaError(ErrorCode.INVALID_TXN_STATE, 'transactional batches are not supported yet');
         }
         if (req.acks === -1) {
-          const isr = topic?.partitions[pd.index]?.isr.length ?? 1;
+          const isr = partition.isr.length;
           if (isr < partition.log.config.minInsyncReplicas) {
             throw new KafkaError(
               ErrorCode.NOT_ENOUGH_REPLICAS,
@@ -79,7 +83,7 @@ export const handleProduce: Handler<ProduceRequest, ProduceResponse | null> = (r
         const result = replicas.appendAsLeader(partition, records);
         recordBytesIn(topicData.name, records.length);
         recordMessagesIn(topicData.name, header.recordCount);
-        partitionResponses.push({
+        const appended: PartitionResponse = {
           index: pd.index,
           errorCode: ErrorCode.NONE,
           baseOffset: result.baseOffset,
@@ -88,7 +92,17 @@ export const handleProduce: Handler<ProduceRequest, ProduceResponse | null> = (r
           recordErrors: [],
           errorMessage: null,
           currentLeader: { leaderId: -1, leaderEpoch: -1 },
-        });
+        };
+        partitionResponses.push(appended);
+        // Already covered by the HW (an ISR of this broker alone): answer without a round through the queue.
+        if (req.acks === -1 && partition.log.highWatermark <= result.lastOffset) {
+          const slot = partitionResponses.length - 1;
+          waits.push(
+            replicas.waitForReplication(partition, result.lastOffset + 1, req.timeoutMs).then((code) => {
+              if (code !== ErrorCode.NONE) partitionResponses[slot] = partitionError(pd.index, code);
+            }),
+          );
+        }
       } catch (err) {
         if (!(err instanceof KafkaError)) throw err;
         partitionResponses.push(partitionError(pd.index, err.code, err.message));
@@ -96,6 +110,9 @@ export const handleProduce: Handler<ProduceRequest, ProduceResponse | null> = (r
     }
     responses.push({ name: topicData.name, partitionResponses });
   }
+  const response: ProduceResponse = { responses, throttleTimeMs: 0, nodeEndpoints: [] };
+  // Every partition of the request waits under the one timeout, as Kafka's DelayedProduce does.
+  if (waits.length > 0) return Promise.all(waits).then(() => response);
   if (req.acks === 0) return null;
-  return { responses, throttleTimeMs: 0, nodeEndpoints: [] };
+  return response;
 };

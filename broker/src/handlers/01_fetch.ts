@@ -1,6 +1,9 @@
 /**
  * Fetch (key 1), v4-v16. Serves whole batches straight from the segment files (no re-encoding), up to the
- * high watermark for consumers (the log end for followers, a later issue). Topics are named up to v12 and
+ * high watermark for consumers and up to the log end for followers (replicaId >= 0, or
+ * replicaState.replicaId from v15). A follower's fetch offset is its log end: the leader records it
+ * (ReplicaManager.recordFollowerFetch), which moves the HW and the ISR; a follower whose lastFetchedEpoch
+ * ends earlier in our log gets divergingEpoch instead of data (KIP-595) and truncates. Topics are named up to v12 and
  * identified by topic id from v13. Incremental fetch sessions (KIP-227) are not kept: every response
  * carries session id 0, which tells clients to send full fetch requests, and a request naming a session
  * gets FETCH_SESSION_ID_NOT_FOUND. Long polling: when less than minBytes is available the request waits
@@ -9,7 +12,7 @@
 import type { Handler, RequestContext } from './context.js';
 import type { FetchRequest, FetchResponse } from '../protocol/messages/01_fetch.js';
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
-import { partitionKey } from '../replication/replica-manager.js';
+import { partitionKey } from '../replication/partition.js';
 import { recordBytesOut } from '../metrics.js';
 
 type PartitionData = FetchResponse['responses'][number]['partitions'][number];
@@ -47,8 +50,28 @@ function resolveTopic(t: FetchRequest['topics'][number], ctx: RequestContext): R
   return { name: t.topic, topicId: metadata.topic(t.topic)?.topicId ?? ZERO_UUID };
 }
 
-function readAll(req: FetchRequest, ctx: RequestContext, topics: ResolvedTopic[]): { responses: TopicResponse[]; bytes: number; hasError: boolean } {
+/** The fetching follower's broker id, or -1 for consumers. */
+function followerId(req: FetchRequest, ctx: RequestContext): number {
+  const id = ctx.apiVersion >= 15 ? req.replicaState.replicaId : req.replicaId;
+  return id >= 0 ? id : -1;
+}
+
+interface ReadResultAll {
+  responses: TopicResponse[];
+  bytes: number;
+  hasError: boolean;
+  /** A follower must truncate: answer now rather than long-poll. */
+  diverging: boolean;
+}
+
+/**
+ * One pass over the requested partitions. `firstPass` records follower positions; re-reads after a
+ * long-poll wakeup must not, or a follower would look caught up at times it was not fetching.
+ */
+function readAll(req: FetchRequest, ctx: RequestContext, topics: ResolvedTopic[], replicaId: number, firstPass: boolean): ReadResultAll {
   const { replicas } = ctx.services;
+  const fromFollower = replicaId >= 0;
+  let diverging = false;
   let budget = req.maxBytes > 0 ? req.maxBytes : 0x7fffffff;
   let bytes = 0;
   let hasError = false;
@@ -72,21 +95,39 @@ function readAll(req: FetchRequest, ctx: RequestContext, topics: ResolvedTopic[]
           );
         }
         const log = partition.log;
-        const hw = log.highWatermark;
+        if (fromFollower && ctx.apiVersion >= 12) {
+          const d = replicas.followerDivergence(partition, p.lastFetchedEpoch, p.fetchOffset);
+          if (d) {
+            diverging = true;
+            partitions.push({
+              ...emptyPartition(p.partition, ErrorCode.NONE),
+              highWatermark: log.highWatermark,
+              lastStableOffset: log.highWatermark,
+              logStartOffset: log.logStartOffset,
+              divergingEpoch: { epoch: d.epoch, endOffset: d.endOffset },
+              records: Buffer.alloc(0),
+            });
+            continue;
+          }
+        }
         let records: Buffer[] = [];
         let size = 0;
         if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
           throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `offset ${p.fetchOffset} is outside [${log.logStartOffset}, ${log.logEndOffset}]`);
         }
-        if (p.fetchOffset < hw && budget > 0) {
+        if (fromFollower && firstPass) replicas.recordFollowerFetch(partition, replicaId, p.fetchOffset, p.logStartOffset);
+        const hw = log.highWatermark;
+        // Followers replicate everything the leader has; consumers see only what the ISR has.
+        const maxOffset = fromFollower ? log.logEndOffset : hw;
+        if (p.fetchOffset < maxOffset && budget > 0) {
           const limit = Math.min(p.partitionMaxBytes, budget);
           // Kafka lets the first partition with data exceed the limits by one batch so consumers progress.
-          const result = log.read(p.fetchOffset, limit, { maxOffset: hw, minOneMessage: bytes === 0 });
+          const result = log.read(p.fetchOffset, limit, { maxOffset, minOneMessage: bytes === 0 });
           records = result.records;
           for (const r of records) size += r.length;
           budget -= size;
           bytes += size;
-          if (size > 0) recordBytesOut(resolved.name, size);
+          if (size > 0 && !fromFollower) recordBytesOut(resolved.name, size);
         }
         partitions.push({
           partitionIndex: p.partition,
@@ -109,7 +150,7 @@ function readAll(req: FetchRequest, ctx: RequestContext, topics: ResolvedTopic[]
     }
     responses.push({ topic: resolved.name ?? '', topicId: resolved.topicId, partitions });
   });
-  return { responses, bytes, hasError };
+  return { responses, bytes, hasError, diverging };
 }
 
 export const handleFetch: Handler<FetchRequest, FetchResponse> = async (req, ctx) => {
@@ -118,8 +159,9 @@ export const handleFetch: Handler<FetchRequest, FetchResponse> = async (req, ctx
     return { ...base, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
   }
   const topics = req.topics.map((t) => resolveTopic(t, ctx));
-  let result = readAll(req, ctx, topics);
-  if (req.maxWaitMs > 0 && req.minBytes > 0 && result.bytes < req.minBytes && !result.hasError) {
+  const replicaId = followerId(req, ctx);
+  let result = readAll(req, ctx, topics, replicaId, true);
+  if (req.maxWaitMs > 0 && req.minBytes > 0 && result.bytes < req.minBytes && !result.hasError && !result.diverging) {
     const keys: string[] = [];
     topics.forEach((t, i) => {
       if (t.name !== null) for (const p of req.topics[i]!.partitions) keys.push(partitionKey(t.name, p.partition));
@@ -127,8 +169,8 @@ export const handleFetch: Handler<FetchRequest, FetchResponse> = async (req, ctx
     const deadline = Date.now() + req.maxWaitMs;
     for (let left = req.maxWaitMs; left > 0; left = deadline - Date.now()) {
       await ctx.services.replicas.waitForData(keys, left);
-      result = readAll(req, ctx, topics);
-      if (result.bytes >= req.minBytes || result.hasError) break;
+      result = readAll(req, ctx, topics, replicaId, false);
+      if (result.bytes >= req.minBytes || result.hasError || result.diverging) break;
     }
   }
   return { ...base, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };

@@ -1,14 +1,19 @@
 /**
  * FindCoordinator (key 10), v0-v6. v0-v3 ask for one key (KeyType from v1, group when absent); v4+ batch
- * keys in CoordinatorKeys and answer per key in Coordinators. Group keys (type 0) are answered with this
- * broker, after making sure `__consumer_offsets` exists (Kafka creates it on the first FindCoordinator
- * too, but answers COORDINATOR_NOT_AVAILABLE meanwhile; our creation is synchronous, so we answer at once).
+ * keys in CoordinatorKeys and answer per key in Coordinators. A group key (type 0) is answered, as Kafka
+ * does, with the leader of its `__consumer_offsets` partition (`offsetsPartitionFor(groupId)`) from the
+ * metadata and that broker's endpoint on the listener the request came in on. When the topic does not
+ * exist yet it is created (as Kafka's first FindCoordinator does) and the answer is COORDINATOR_NOT_AVAILABLE:
+ * the client retries once the partitions have leaders. A partition without a leader, or a leader we have no
+ * endpoint for, is COORDINATOR_NOT_AVAILABLE too. Whether that leader has finished loading the partition is
+ * not checked here: the group APIs answer COORDINATOR_LOAD_IN_PROGRESS / NOT_COORDINATOR themselves.
  * Transaction keys (type 1) get COORDINATOR_NOT_AVAILABLE until transactions exist; other types
  * INVALID_REQUEST. Like Kafka, the error message is the error's text, "NONE" on success.
  */
 import type { Handler, RequestContext } from './context.js';
 import type { FindCoordinatorRequest, FindCoordinatorResponse } from '../protocol/messages/10_find_coordinator.js';
 import { ErrorCode } from '../protocol/errors.js';
+import { OFFSETS_TOPIC_NAME } from '../coordinator/offsets-topic.js';
 import { childLogger } from '../log.js';
 
 const log = childLogger('find-coordinator');
@@ -29,33 +34,48 @@ interface Found {
 }
 
 const NO_NODE = { nodeId: -1, host: '', port: -1 };
+const NOT_AVAILABLE: Found = { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, ...NO_NODE };
 
-async function findOne(keyType: number, ctx: RequestContext): Promise<Found> {
-  if (keyType === 1) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, ...NO_NODE };
-  if (keyType !== 0) return { errorCode: ErrorCode.INVALID_REQUEST, ...NO_NODE };
-  try {
-    await ctx.services.groups.ensureOffsetsTopic();
-  } catch (err) {
-    log.warn({ err }, 'could not create __consumer_offsets');
-    return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, ...NO_NODE };
+async function findGroupCoordinator(groupId: string, ctx: RequestContext): Promise<Found> {
+  const { metadata, groups } = ctx.services;
+  const topic = metadata.topic(OFFSETS_TOPIC_NAME);
+  if (!topic) {
+    try {
+      await groups.ensureOffsetsTopic();
+    } catch (err) {
+      log.warn({ err }, 'could not create __consumer_offsets');
+    }
+    // Even when created just now its partitions have no leader yet (in a cluster, not before the
+    // controller's LeaderAndIsr); the client retries.
+    return NOT_AVAILABLE;
   }
-  const brokerId = ctx.services.config.brokerId;
-  const me = ctx.services.metadata.brokers().find((b) => b.id === brokerId);
-  const ep = me?.endpoints.find((e) => e.name === ctx.listenerName) ?? me?.endpoints[0];
-  if (!ep) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, ...NO_NODE };
-  return { errorCode: ErrorCode.NONE, nodeId: brokerId, host: ep.host, port: ep.port };
+  const partition = groups.partitionFor(groupId);
+  const state = topic.partitions.find((p) => p.partition === partition);
+  if (!state || state.leader < 0) return NOT_AVAILABLE;
+  const broker = metadata.brokers().find((b) => b.id === state.leader);
+  // Falling back to the first endpoint matches what Metadata advertises for listeners without an
+  // advertised twin, so a client that could reach the broker through Metadata can reach its coordinator.
+  const ep = broker?.endpoints.find((e) => e.name === ctx.listenerName) ?? broker?.endpoints[0];
+  if (!ep) return NOT_AVAILABLE;
+  return { errorCode: ErrorCode.NONE, nodeId: state.leader, host: ep.host, port: ep.port };
+}
+
+function findOne(key: string, keyType: number, ctx: RequestContext): Promise<Found> | Found {
+  if (keyType === 1) return NOT_AVAILABLE;
+  if (keyType !== 0) return { errorCode: ErrorCode.INVALID_REQUEST, ...NO_NODE };
+  return findGroupCoordinator(key, ctx);
 }
 
 export const handleFindCoordinator: Handler<FindCoordinatorRequest, FindCoordinatorResponse> = async (req, ctx) => {
   if (ctx.apiVersion >= 4) {
     const coordinators = await Promise.all(
       req.coordinatorKeys.map(async (key) => {
-        const f = await findOne(req.keyType, ctx);
+        const f = await findOne(key, req.keyType, ctx);
         return { key, ...f, errorMessage: MESSAGES[f.errorCode] ?? null };
       }),
     );
     return { throttleTimeMs: 0, errorCode: 0, errorMessage: null, nodeId: -1, host: '', port: -1, coordinators };
   }
-  const f = await findOne(ctx.apiVersion >= 1 ? req.keyType : 0, ctx);
+  const f = await findOne(req.key, ctx.apiVersion >= 1 ? req.keyType : 0, ctx);
   return { throttleTimeMs: 0, ...f, errorMessage: MESSAGES[f.errorCode] ?? null, coordinators: [] };
 };

@@ -1,6 +1,7 @@
 /**
- * ListGroups (key 16), v0-v5: the groups this coordinator has (all of them: a single coordinator owns
- * every `__consumer_offsets` partition). v4 adds StatesFilter (case-insensitive; empty = all) and
+ * ListGroups (key 16), v0-v5: the groups of the `__consumer_offsets` partitions this broker leads (the
+ * admin client asks every broker and merges); COORDINATOR_LOAD_IN_PROGRESS, with the groups loaded so far,
+ * while a partition is still loading, as Kafka. v4 adds StatesFilter (case-insensitive; empty = all) and
  * GroupState in the answer; v5 adds TypesFilter and GroupType, always "classic" here.
  */
 import type { Handler } from './context.js';

@@ -5,6 +5,21 @@ import type { ReplicaManager } from '../replication/replica-manager.js';
 import type { GroupCoordinator } from '../coordinator/group-coordinator.js';
 import type { TopicAdmin } from '../server/topic-admin.js';
 import type { ProducerIdManager } from '../server/producer-ids.js';
+import type { KafkaZkClient } from '../metadata/kafka-zk-client.js';
+import type { MetadataCache } from '../metadata/metadata-cache.js';
+import type { ZkMetadataStore } from '../metadata/zk-metadata-store.js';
+import type { NetworkClient } from '../client/network-client.js';
+import type { KafkaController } from '../controller/kafka-controller.js';
+
+/** What only exists in ZooKeeper mode. */
+export interface ClusterServices {
+  zk: KafkaZkClient;
+  cache: MetadataCache;
+  store: ZkMetadataStore;
+  network: NetworkClient;
+  /** The czxid of this broker's current /brokers/ids registration (Kafka's broker epoch). */
+  brokerEpoch(): number;
+}
 
 /** Everything a handler may use. Handlers never see sockets. */
 export interface BrokerServices {
@@ -16,6 +31,10 @@ export interface BrokerServices {
   /** Topic creation/deletion/partition growth with Kafka's validation (shared by CreateTopics and auto-create). */
   topicAdmin: TopicAdmin;
   producerIds: ProducerIdManager;
+  /** null in single-node mode. */
+  cluster: ClusterServices | null;
+  /** This broker's controller (active or standby); null in single-node mode. */
+  controller: KafkaController | null;
   now(): number;
 }
 

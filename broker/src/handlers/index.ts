@@ -14,6 +14,14 @@ import { handleSyncGroup } from './14_sync_group.js';
 import { handleDescribeGroups } from './15_describe_groups.js';
 import { handleListGroups } from './16_list_groups.js';
 import { handleApiVersions } from './18_api_versions.js';
+import { handleLeaderAndIsr } from './04_leader_and_isr.js';
+import { handleStopReplica } from './05_stop_replica.js';
+import { handleUpdateMetadata } from './06_update_metadata.js';
+import { handleControlledShutdown } from './07_controlled_shutdown.js';
+import { handleElectLeaders } from './43_elect_leaders.js';
+import { handleAlterPartitionReassignments } from './45_alter_partition_reassignments.js';
+import { handleListPartitionReassignments } from './46_list_partition_reassignments.js';
+import { handleAlterPartition } from './56_alter_partition.js';
 import { handleCreateTopics } from './19_create_topics.js';
 import { handleDeleteTopics } from './20_delete_topics.js';
 import { handleDeleteRecords } from './21_delete_records.js';
@@ -37,6 +45,10 @@ export const HANDLERS: ReadonlyMap<number, AnyHandler> = new Map<number, AnyHand
   [1, handleFetch],
   [2, handleListOffsets],
   [3, handleMetadata],
+  [4, handleLeaderAndIsr],
+  [5, handleStopReplica],
+  [6, handleUpdateMetadata],
+  [7, handleControlledShutdown],
   [8, handleOffsetCommit],
   [9, handleOffsetFetch],
   [10, handleFindCoordinator],
@@ -57,7 +69,11 @@ export const HANDLERS: ReadonlyMap<number, AnyHandler> = new Map<number, AnyHand
   [35, handleDescribeLogDirs],
   [37, handleCreatePartitions],
   [42, handleDeleteGroups],
+  [43, handleElectLeaders],
   [44, handleIncrementalAlterConfigs],
+  [45, handleAlterPartitionReassignments],
+  [46, handleListPartitionReassignments],
   [47, handleOffsetDelete],
+  [56, handleAlterPartition],
   [60, handleDescribeCluster],
 ]);

@@ -1,6 +1,7 @@
 /**
- * The APIs this broker implements and the version range of each: exactly what ApiVersions advertises.
- * Ranges cover what current Java (3.9/4.x), librdkafka 2.x and kafkajs clients negotiate.
+ * The APIs this broker implements and the version range of each; ApiVersions advertises those that have
+ * a handler (`advertisedApis`). Ranges cover what current Java (3.9/4.x), librdkafka 2.x and kafkajs clients
+ * negotiate, and what Kafka 3.9 brokers speak to each other in ZooKeeper mode.
  */
 import { parseVersions, precompile } from './codec.js';
 import * as M from './messages/index.js';
@@ -28,6 +29,10 @@ export const ApiKey = {
   Fetch: 1,
   ListOffsets: 2,
   Metadata: 3,
+  LeaderAndIsr: 4,
+  StopReplica: 5,
+  UpdateMetadata: 6,
+  ControlledShutdown: 7,
   OffsetCommit: 8,
   OffsetFetch: 9,
   FindCoordinator: 10,
@@ -48,10 +53,31 @@ export const ApiKey = {
   DescribeLogDirs: 35,
   CreatePartitions: 37,
   DeleteGroups: 42,
+  ElectLeaders: 43,
   IncrementalAlterConfigs: 44,
+  AlterPartitionReassignments: 45,
+  ListPartitionReassignments: 46,
   OffsetDelete: 47,
+  AlterPartition: 56,
   DescribeCluster: 60,
 } as const;
+
+/**
+ * The inter-broker and cluster-admin APIs of ZooKeeper cluster mode (see docs/cluster-mode.md). They are in
+ * `API_BY_KEY` so headers and the codec know them (a broker must decode a LeaderAndIsr it receives and
+ * encode one it sends), but a broker only advertises and serves a key it has a handler for: see
+ * `advertisedApis`.
+ */
+export const INTER_BROKER_KEYS: ReadonlySet<number> = new Set([
+  ApiKey.LeaderAndIsr,
+  ApiKey.StopReplica,
+  ApiKey.UpdateMetadata,
+  ApiKey.ControlledShutdown,
+  ApiKey.ElectLeaders,
+  ApiKey.AlterPartitionReassignments,
+  ApiKey.ListPartitionReassignments,
+  ApiKey.AlterPartition,
+]);
 
 function api(
   name: keyof typeof ApiKey,
@@ -79,6 +105,12 @@ const APIS: readonly ApiSpec[] = [
   api('Fetch', M.FetchRequestSpec, M.FetchResponseSpec, 4, 16),
   api('ListOffsets', M.ListOffsetsRequestSpec, M.ListOffsetsResponseSpec, 0, 8),
   api('Metadata', M.MetadataRequestSpec, M.MetadataResponseSpec, 0, 12),
+  // Inter-broker (controller -> broker, broker -> controller) and reassignment/election admin APIs: the
+  // versions Kafka 3.9 speaks in ZooKeeper mode.
+  api('LeaderAndIsr', M.LeaderAndIsrRequestSpec, M.LeaderAndIsrResponseSpec, 0, 7),
+  api('StopReplica', M.StopReplicaRequestSpec, M.StopReplicaResponseSpec, 0, 4),
+  api('UpdateMetadata', M.UpdateMetadataRequestSpec, M.UpdateMetadataResponseSpec, 0, 8),
+  api('ControlledShutdown', M.ControlledShutdownRequestSpec, M.ControlledShutdownResponseSpec, 0, 3),
   api('OffsetCommit', M.OffsetCommitRequestSpec, M.OffsetCommitResponseSpec, 0, 8),
   api('OffsetFetch', M.OffsetFetchRequestSpec, M.OffsetFetchResponseSpec, 0, 8),
   api('FindCoordinator', M.FindCoordinatorRequestSpec, M.FindCoordinatorResponseSpec, 0, 4),
@@ -99,8 +131,12 @@ const APIS: readonly ApiSpec[] = [
   api('DescribeLogDirs', M.DescribeLogDirsRequestSpec, M.DescribeLogDirsResponseSpec, 0, 4),
   api('CreatePartitions', M.CreatePartitionsRequestSpec, M.CreatePartitionsResponseSpec, 0, 3),
   api('DeleteGroups', M.DeleteGroupsRequestSpec, M.DeleteGroupsResponseSpec, 0, 2),
+  api('ElectLeaders', M.ElectLeadersRequestSpec, M.ElectLeadersResponseSpec, 0, 2),
   api('IncrementalAlterConfigs', M.IncrementalAlterConfigsRequestSpec, M.IncrementalAlterConfigsResponseSpec, 0, 1),
+  api('AlterPartitionReassignments', M.AlterPartitionReassignmentsRequestSpec, M.AlterPartitionReassignmentsResponseSpec, 0, 0),
+  api('ListPartitionReassignments', M.ListPartitionReassignmentsRequestSpec, M.ListPartitionReassignmentsResponseSpec, 0, 0),
   api('OffsetDelete', M.OffsetDeleteRequestSpec, M.OffsetDeleteResponseSpec, 0, 0),
+  api('AlterPartition', M.AlterPartitionRequestSpec, M.AlterPartitionResponseSpec, 0, 3),
   api('DescribeCluster', M.DescribeClusterRequestSpec, M.DescribeClusterResponseSpec, 0, 1),
 ];
 
@@ -112,11 +148,27 @@ export function isSupported(apiKey: number, apiVersion: number): boolean {
   return a !== undefined && apiVersion >= a.minVersion && apiVersion <= a.maxVersion;
 }
 
-/** The ApiVersions response's ApiKeys list, sorted by key. */
-export function advertisedApiVersions(): { apiKey: number; minVersion: number; maxVersion: number }[] {
+export interface ApiVersionRange {
+  apiKey: number;
+  minVersion: number;
+  maxVersion: number;
+}
+
+/**
+ * The ApiVersions response's ApiKeys list, sorted by key: every registered API for which `hasHandler` is
+ * true. The dispatcher passes its handler table, so an API is advertised exactly when it is served (the
+ * inter-broker APIs appear once their handlers exist, and a single-node broker need not serve them).
+ */
+export function advertisedApis(hasHandler: (apiKey: number) => boolean): ApiVersionRange[] {
   return [...API_BY_KEY.values()]
+    .filter((a) => hasHandler(a.key))
     .sort((a, b) => a.key - b.key)
     .map((a) => ({ apiKey: a.key, minVersion: a.minVersion, maxVersion: a.maxVersion }));
+}
+
+/** The client-facing APIs only (what a single-node broker serves): the registry minus INTER_BROKER_KEYS. */
+export function advertisedApiVersions(): ApiVersionRange[] {
+  return advertisedApis((key) => !INTER_BROKER_KEYS.has(key));
 }
 
 /**

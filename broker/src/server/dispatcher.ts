@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { Reader, ProtocolError } from '../protocol/primitives.js';
 import { decodeMessage, encode } from '../protocol/codec.js';
 import { decodeRequestHeader, encodeResponseHeader, requestHeaderVersion, responseHeaderVersion } from '../protocol/headers.js';
-import { API_BY_KEY, type ApiSpec } from '../protocol/apis.js';
+import { API_BY_KEY, advertisedApis, type ApiSpec } from '../protocol/apis.js';
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
 import type { BrokerServices, RequestContext } from '../handlers/context.js';
 import { HANDLERS } from '../handlers/index.js';
@@ -36,7 +36,8 @@ export class Dispatcher {
     const apiVersion = frame.readInt16BE(2);
     const correlationId = frame.readInt32BE(4);
     const api = API_BY_KEY.get(apiKey);
-    if (!api) return this.reject(conn, `unknown API key ${apiKey}`);
+    // Keys the codec knows but no handler serves (inter-broker APIs in single-node mode) are unknown to clients.
+    if (!api || !HANDLERS.has(apiKey)) return this.reject(conn, `unknown API key ${apiKey}`);
 
     const supported = apiVersion >= api.minVersion && apiVersion <= api.maxVersion;
     if (!supported) {
@@ -109,7 +110,5 @@ export class Dispatcher {
 }
 
 export function apiVersionsList(): { apiKey: number; minVersion: number; maxVersion: number }[] {
-  return [...API_BY_KEY.values()]
-    .sort((a, b) => a.key - b.key)
-    .map((a) => ({ apiKey: a.key, minVersion: a.minVersion, maxVersion: a.maxVersion }));
+  return advertisedApis((key) => HANDLERS.has(key));
 }

@@ -1,0 +1,258 @@
+import { applyDynamicBrokerConfigs, resolveLogConfig } from './config.js';
+import { hostname } from 'node:os';
+import { childLogger } from './log.js';
+import { LocalStore } from './metadata/local-store.js';
+import { KafkaZkClient } from './metadata/kafka-zk-client.js';
+import { MetadataCache } from './metadata/metadata-cache.js';
+import { ZkMetadataStore } from './metadata/zk-metadata-store.js';
+import { NetworkClient } from './client/network-client.js';
+import { KafkaController } from './controller/kafka-controller.js';
+import { LogManager } from './storage/log-manager.js';
+import { ReplicaManager } from './replication/replica-manager.js';
+import { TopicAdmin } from './server/topic-admin.js';
+import { ProducerIdManager } from './server/producer-ids.js';
+import { Dispatcher } from './server/dispatcher.js';
+import { KafkaListener } from './server/listener.js';
+import { GroupCoordinator } from './coordinator/group-coordinator.js';
+import { PartitionLogOffsetsStore, OFFSETS_TOPIC } from './server/offsets-store.js';
+import { initCompression } from './records/compression.js';
+import { startMetricsServer, setPartitionSource } from './metrics.js';
+/**
+ * Wires the broker's parts together in dependency order and takes them down in reverse. Everything with
+ * state lives in a module of its own; this file only decides who gets which reference.
+ */
+export class Broker {
+    config;
+    services;
+    log;
+    listeners = [];
+    metricsServer = null;
+    stopping = null;
+    bound = [];
+    constructor(config, services, log) {
+        this.config = config;
+        this.services = services;
+        this.log = log;
+    }
+    static async start(config) {
+        const log = childLogger('broker');
+        await initCompression();
+        let zk = null;
+        let cache = null;
+        let zkStore = null;
+        let localStore = null;
+        if (config.zookeeperConnect) {
+            zk = await KafkaZkClient.connect({
+                connect: config.zookeeperConnect,
+                sessionTimeoutMs: config.zookeeperSessionTimeoutMs,
+                connectionTimeoutMs: config.zookeeperConnectionTimeoutMs,
+            });
+            cache = new MetadataCache();
+            zkStore = new ZkMetadataStore({ zk, cache, brokerId: config.brokerId, clusterId: config.clusterId ?? undefined, log: childLogger('zk-metadata') });
+            await zkStore.start();
+        }
+        else {
+            localStore = new LocalStore({
+                brokerId: config.brokerId,
+                logDir: config.logDirs[0],
+                clusterId: config.clusterId ?? undefined,
+                self: selfInfo(config, []),
+            });
+            await localStore.start();
+        }
+        const metadata = (zkStore ?? localStore);
+        applyDynamicBrokerConfigs(config, metadata);
+        const logs = new LogManager(config.logDirs, {
+            brokerId: config.brokerId,
+            clusterId: metadata.clusterId(),
+            retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+            defaultConfig: config.defaultLogConfig(),
+            topicConfig: (topic) => resolveLogConfig(config, metadata.topic(topic)?.configs ?? {}),
+        });
+        await logs.startup();
+        let brokerEpoch = -1;
+        const replicas = new ReplicaManager({
+            config,
+            metadata,
+            logs,
+            log: childLogger('replicas'),
+            cluster: cache ? { metadataCache: cache, brokerEpoch: () => brokerEpoch } : undefined,
+        });
+        const topicAdmin = new TopicAdmin(config, metadata);
+        const offsetsStore = new PartitionLogOffsetsStore(replicas);
+        const ensureOffsetsTopic = async () => {
+            await topicAdmin.ensureTopic(OFFSETS_TOPIC, config.offsetsTopicNumPartitions, config.offsetsTopicReplicationFactor, {
+                'cleanup.policy': 'compact',
+                'compression.type': 'producer',
+                'segment.bytes': String(100 * 1024 * 1024),
+            });
+        };
+        const groups = new GroupCoordinator({
+            store: offsetsStore,
+            ensureOffsetsTopic,
+            offsetsTopicNumPartitions: metadata.topic(OFFSETS_TOPIC)?.partitions.length ?? config.offsetsTopicNumPartitions,
+            groupInitialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
+            groupMinSessionTimeoutMs: config.groupMinSessionTimeoutMs,
+            groupMaxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+            groupMaxSize: config.groupMaxSize,
+            offsetsRetentionMs: config.offsetsRetentionMinutes * 60_000,
+            offsetsRetentionCheckIntervalMs: config.offsetsRetentionCheckIntervalMs,
+        });
+        // The coordinator of a group is the leader of its __consumer_offsets partition, here and in a cluster.
+        replicas.onLeadershipChange((topic, partition, isLeader, leaderEpoch) => {
+            if (topic !== OFFSETS_TOPIC)
+                return;
+            const n = metadata.topic(OFFSETS_TOPIC)?.partitions.length;
+            if (n)
+                groups.setOffsetsTopicNumPartitions(n);
+            if (isLeader)
+                void groups.onElection(partition, leaderEpoch);
+            else
+                groups.onResignation(partition, leaderEpoch);
+        });
+        replicas.startup();
+        const network = cache === null
+            ? null
+            : new NetworkClient(`broker-${config.brokerId}`, (id) => cache.brokerEndpoint(id, config.listenerName));
+        const services = {
+            config,
+            metadata,
+            logs,
+            replicas,
+            groups,
+            topicAdmin,
+            producerIds: new ProducerIdManager(metadata),
+            cluster: zk && cache && zkStore && network
+                ? { zk, cache, store: zkStore, network, brokerEpoch: () => brokerEpoch }
+                : null,
+            controller: null,
+            now: () => Date.now(),
+        };
+        setPartitionSource(() => [...replicas.allPartitions()].map((p) => ({ topic: p.topic, partition: p.index, sizeBytes: p.log.sizeInBytes })));
+        const broker = new Broker(config, services, log);
+        await broker.openListeners();
+        const self = selfInfo(config, broker.bound);
+        if (localStore) {
+            localStore.setSelf(self);
+        }
+        else if (zk) {
+            brokerEpoch = await zk.registerBroker({ id: self.id, rack: self.rack, endpoints: self.endpoints });
+            // A new ZooKeeper session lost our ephemeral registration: register again (new broker epoch).
+            zk.on('newSession', () => {
+                zk.registerBroker({ id: self.id, rack: self.rack, endpoints: self.endpoints }).then((epoch) => {
+                    brokerEpoch = epoch;
+                    log.info({ brokerEpoch }, 're-registered after ZooKeeper session expiry');
+                }, (err) => log.error({ err }, 'cannot re-register broker after session expiry'));
+            });
+            const controller = new KafkaController({
+                zk,
+                brokerId: config.brokerId,
+                network: (resolve) => new NetworkClient(`controller-${config.brokerId}`, resolve),
+                interBrokerListenerName: config.listenerName,
+                config: {
+                    uncleanLeaderElectionEnable: config.uncleanLeaderElectionEnable,
+                    autoLeaderRebalanceEnable: config.autoLeaderRebalanceEnable,
+                    leaderImbalanceCheckIntervalSeconds: config.leaderImbalanceCheckIntervalSeconds,
+                    leaderImbalancePerBrokerPercentage: config.leaderImbalancePerBrokerPercentage,
+                    deleteTopicEnable: config.deleteTopicEnable,
+                },
+                log: childLogger('controller'),
+            });
+            services.controller = controller;
+            await controller.startup();
+        }
+        metadata.on((event) => {
+            if (event.type === 'brokerConfigChanged')
+                applyDynamicBrokerConfigs(config, metadata);
+            // Kafka drops a deleted topic's committed offsets with it.
+            if (event.type === 'topicDeleted')
+                void groups.removeOffsetsForTopics([event.topic]);
+        });
+        if (config.metricsPort >= 0) {
+            broker.metricsServer = await startMetricsServer(config.metricsPort, config.metricsHost);
+            log.info({ port: broker.metricsServer.port }, 'metrics endpoint listening');
+        }
+        log.info({
+            brokerId: config.brokerId,
+            clusterId: metadata.clusterId(),
+            mode: zk ? 'zookeeper' : 'single-node',
+            brokerEpoch: zk ? brokerEpoch : undefined,
+            listeners: broker.bound,
+            logDirs: config.logDirs,
+        }, 'Gregor broker started');
+        return broker;
+    }
+    async openListeners() {
+        const dispatcher = new Dispatcher(this.services, childLogger('network'));
+        for (const l of this.config.listeners) {
+            const listener = new KafkaListener({ name: l.name, host: l.host, port: l.port }, dispatcher, this.config.socketRequestMaxBytes, childLogger('network'));
+            const port = await listener.listen();
+            this.listeners.push(listener);
+            this.bound.push({ name: l.name, host: l.host, port });
+        }
+    }
+    /** Graceful stop: no new requests, then groups, logs (flush + checkpoints) and metadata. Idempotent. */
+    shutdown() {
+        this.stopping ??= (async () => {
+            this.log.info('shutting down');
+            const { cluster, controller } = this.services;
+            if (cluster && this.config.controlledShutdownEnable)
+                await this.controlledShutdown();
+            // Resign before closing sockets so another broker takes over the controller role at once.
+            await controller?.shutdown();
+            await Promise.all(this.listeners.map((l) => l.close()));
+            await this.services.replicas.shutdown();
+            await this.services.groups.shutdown();
+            await this.services.logs.shutdown();
+            await this.services.metadata.close();
+            cluster?.network.close();
+            await cluster?.zk.close();
+            await this.metricsServer?.close();
+            this.log.info('shutdown complete');
+        })();
+        return this.stopping;
+    }
+    /**
+     * Kafka's controlled shutdown: ask the controller to move leadership off this broker while it still serves
+     * (it becomes a follower through LeaderAndIsr), so clients fail over before the sockets close.
+     */
+    async controlledShutdown() {
+        const cluster = this.services.cluster;
+        for (let attempt = 1; attempt <= this.config.controlledShutdownMaxRetries; attempt++) {
+            const controllerId = cluster.cache.controllerId();
+            if (controllerId < 0) {
+                this.log.warn('no known controller; skipping controlled shutdown');
+                return;
+            }
+            try {
+                const resp = await cluster.network.send(controllerId, 7, 3, { brokerId: this.config.brokerId, brokerEpoch: cluster.brokerEpoch() }, { timeoutMs: 30_000 });
+                if (resp.errorCode === 0 && resp.remainingPartitions.length === 0) {
+                    this.log.info({ attempt }, 'controlled shutdown succeeded');
+                    return;
+                }
+                this.log.warn({ attempt, errorCode: resp.errorCode, remaining: resp.remainingPartitions.length }, 'controlled shutdown incomplete; retrying');
+            }
+            catch (err) {
+                this.log.warn({ err, attempt }, 'controlled shutdown request failed');
+            }
+            await new Promise((r) => setTimeout(r, this.config.controlledShutdownRetryBackoffMs));
+        }
+        this.log.warn('controlled shutdown did not complete; proceeding with shutdown');
+    }
+}
+/**
+ * This broker's registration: advertised listeners, with ports bound from port 0 filled in and an empty
+ * host replaced by the machine's name, as Kafka does.
+ */
+function selfInfo(config, bound) {
+    return {
+        id: config.brokerId,
+        rack: config.rack,
+        endpoints: config.advertisedListeners.map((l) => {
+            const b = bound.find((x) => x.name === l.name);
+            const port = l.port === 0 && b ? b.port : l.port;
+            return { name: l.name, host: l.host === '' ? hostname() : l.host, port, securityProtocol: l.securityProtocol };
+        }),
+    };
+}
+//# sourceMappingURL=broker.js.map

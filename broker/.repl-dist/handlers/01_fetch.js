@@ -1,0 +1,148 @@
+import { ErrorCode, KafkaError } from '../protocol/errors.js';
+import { partitionKey } from '../replication/partition.js';
+import { recordBytesOut } from '../metrics.js';
+const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
+function emptyPartition(partitionIndex, errorCode) {
+    return {
+        partitionIndex,
+        errorCode,
+        highWatermark: -1,
+        lastStableOffset: -1,
+        logStartOffset: -1,
+        divergingEpoch: { epoch: -1, endOffset: -1 },
+        currentLeader: { leaderId: -1, leaderEpoch: -1 },
+        snapshotId: { endOffset: -1, epoch: -1 },
+        abortedTransactions: null,
+        preferredReadReplica: -1,
+        records: null,
+    };
+}
+function resolveTopic(t, ctx) {
+    const { metadata } = ctx.services;
+    if (ctx.apiVersion >= 13) {
+        const rec = metadata.topicById(t.topicId);
+        return { name: rec?.name ?? null, topicId: t.topicId };
+    }
+    return { name: t.topic, topicId: metadata.topic(t.topic)?.topicId ?? ZERO_UUID };
+}
+/** The fetching follower's broker id, or -1 for consumers. */
+function followerId(req, ctx) {
+    const id = ctx.apiVersion >= 15 ? req.replicaState.replicaId : req.replicaId;
+    return id >= 0 ? id : -1;
+}
+/**
+ * One pass over the requested partitions. `firstPass` records follower positions; re-reads after a
+ * long-poll wakeup must not, or a follower would look caught up at times it was not fetching.
+ */
+function readAll(req, ctx, topics, replicaId, firstPass) {
+    const { replicas } = ctx.services;
+    const fromFollower = replicaId >= 0;
+    let diverging = false;
+    let budget = req.maxBytes > 0 ? req.maxBytes : 0x7fffffff;
+    let bytes = 0;
+    let hasError = false;
+    const readCommitted = req.isolationLevel === 1;
+    const responses = [];
+    req.topics.forEach((t, ti) => {
+        const resolved = topics[ti];
+        const partitions = [];
+        for (const p of t.partitions) {
+            if (resolved.name === null) {
+                partitions.push(emptyPartition(p.partition, ctx.apiVersion >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+                hasError = true;
+                continue;
+            }
+            try {
+                const partition = replicas.leaderPartition(resolved.name, p.partition);
+                if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch !== partition.leaderEpoch) {
+                    throw new KafkaError(p.currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH, `leader epoch ${p.currentLeaderEpoch} does not match ${partition.leaderEpoch}`);
+                }
+                const log = partition.log;
+                if (fromFollower && ctx.apiVersion >= 12) {
+                    const d = replicas.followerDivergence(partition, p.lastFetchedEpoch, p.fetchOffset);
+                    if (d) {
+                        diverging = true;
+                        partitions.push({
+                            ...emptyPartition(p.partition, ErrorCode.NONE),
+                            highWatermark: log.highWatermark,
+                            lastStableOffset: log.highWatermark,
+                            logStartOffset: log.logStartOffset,
+                            divergingEpoch: { epoch: d.epoch, endOffset: d.endOffset },
+                            records: Buffer.alloc(0),
+                        });
+                        continue;
+                    }
+                }
+                let records = [];
+                let size = 0;
+                if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
+                    throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `offset ${p.fetchOffset} is outside [${log.logStartOffset}, ${log.logEndOffset}]`);
+                }
+                if (fromFollower && firstPass)
+                    replicas.recordFollowerFetch(partition, replicaId, p.fetchOffset, p.logStartOffset);
+                const hw = log.highWatermark;
+                // Followers replicate everything the leader has; consumers see only what the ISR has.
+                const maxOffset = fromFollower ? log.logEndOffset : hw;
+                if (p.fetchOffset < maxOffset && budget > 0) {
+                    const limit = Math.min(p.partitionMaxBytes, budget);
+                    // Kafka lets the first partition with data exceed the limits by one batch so consumers progress.
+                    const result = log.read(p.fetchOffset, limit, { maxOffset, minOneMessage: bytes === 0 });
+                    records = result.records;
+                    for (const r of records)
+                        size += r.length;
+                    budget -= size;
+                    bytes += size;
+                    if (size > 0 && !fromFollower)
+                        recordBytesOut(resolved.name, size);
+                }
+                partitions.push({
+                    partitionIndex: p.partition,
+                    errorCode: ErrorCode.NONE,
+                    highWatermark: hw,
+                    lastStableOffset: hw,
+                    logStartOffset: log.logStartOffset,
+                    divergingEpoch: { epoch: -1, endOffset: -1 },
+                    currentLeader: { leaderId: -1, leaderEpoch: -1 },
+                    snapshotId: { endOffset: -1, epoch: -1 },
+                    abortedTransactions: readCommitted ? [] : null,
+                    preferredReadReplica: -1,
+                    records: size > 0 ? records : Buffer.alloc(0),
+                });
+            }
+            catch (err) {
+                if (!(err instanceof KafkaError))
+                    throw err;
+                hasError = true;
+                partitions.push(emptyPartition(p.partition, err.code));
+            }
+        }
+        responses.push({ topic: resolved.name ?? '', topicId: resolved.topicId, partitions });
+    });
+    return { responses, bytes, hasError, diverging };
+}
+export const handleFetch = async (req, ctx) => {
+    const base = { throttleTimeMs: 0, nodeEndpoints: [] };
+    if (req.sessionId !== 0) {
+        return { ...base, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
+    }
+    const topics = req.topics.map((t) => resolveTopic(t, ctx));
+    const replicaId = followerId(req, ctx);
+    let result = readAll(req, ctx, topics, replicaId, true);
+    if (req.maxWaitMs > 0 && req.minBytes > 0 && result.bytes < req.minBytes && !result.hasError && !result.diverging) {
+        const keys = [];
+        topics.forEach((t, i) => {
+            if (t.name !== null)
+                for (const p of req.topics[i].partitions)
+                    keys.push(partitionKey(t.name, p.partition));
+        });
+        const deadline = Date.now() + req.maxWaitMs;
+        for (let left = req.maxWaitMs; left > 0; left = deadline - Date.now()) {
+            await ctx.services.replicas.waitForData(keys, left);
+            result = readAll(req, ctx, topics, replicaId, false);
+            if (result.bytes >= req.minBytes || result.hasError || result.diverging)
+                break;
+        }
+    }
+    return { ...base, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
+};
+//# sourceMappingURL=01_fetch.js.map

@@ -1,0 +1,21 @@
+export const DEFAULT_LOG_CONFIG = {
+    segmentBytes: 1024 * 1024 * 1024,
+    segmentMs: 7 * 24 * 3600 * 1000,
+    segmentIndexBytes: 10 * 1024 * 1024,
+    indexIntervalBytes: 4096,
+    retentionMs: 7 * 24 * 3600 * 1000,
+    retentionBytes: -1,
+    cleanupPolicy: { delete: true, compact: false },
+    deleteRetentionMs: 24 * 3600 * 1000,
+    minCompactionLagMs: 0,
+    maxCompactionLagMs: Number.MAX_SAFE_INTEGER,
+    minCleanableDirtyRatio: 0.5,
+    fileDeleteDelayMs: 60_000,
+    maxMessageBytes: 1024 * 1024 + 12,
+    messageTimestampType: 'CreateTime',
+    flushMessages: Number.MAX_SAFE_INTEGER,
+    flushMs: Number.MAX_SAFE_INTEGER,
+    minInsyncReplicas: 1,
+    uncleanLeaderElectionEnable: false,
+};
+//# sourceMappingURL=log-config.js.map

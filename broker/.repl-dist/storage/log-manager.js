@@ -1,0 +1,311 @@
+// LogManager: every partition log under log.dirs, Kafka's per-dir files (meta.properties and the offset
+// checkpoints), and the background work: retention (time, bytes, log start), roll by segment.ms,
+// flush.ms, compaction, producer id expiry, periodic checkpoints.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { childLogger } from '../log.js';
+import { PartitionLog, parsePartitionDirName, partitionDirName } from './log.js';
+import { readOffsetCheckpoint, writeFileAtomic, writeOffsetCheckpoint } from './checkpoint.js';
+import { cleanLog } from './cleaner.js';
+const log = childLogger('log-manager');
+export const RECOVERY_POINT_CHECKPOINT = 'recovery-point-offset-checkpoint';
+export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset-checkpoint';
+export const REPLICATION_OFFSET_CHECKPOINT = 'replication-offset-checkpoint';
+export const CLEANER_OFFSET_CHECKPOINT = 'cleaner-offset-checkpoint';
+export const META_PROPERTIES = 'meta.properties';
+export const DELETE_DIR_SUFFIX = '-delete';
+/** Parses a Java .properties file (the subset Kafka writes: key=value lines, # comments). */
+export function parseProperties(text) {
+    const out = new Map();
+    for (const raw of text.split(/\r?\n/)) {
+        const line = raw.trim();
+        if (!line || line.startsWith('#') || line.startsWith('!'))
+            continue;
+        const i = line.search(/[=:]/);
+        if (i < 0)
+            out.set(line, '');
+        else
+            out.set(line.slice(0, i).trim(), line.slice(i + 1).trim());
+    }
+    return out;
+}
+export class LogManager {
+    opts;
+    logs = new Map();
+    logDir = new Map();
+    dirs;
+    timers = [];
+    lastCheckpoint = 0;
+    started = false;
+    stopped = false;
+    constructor(logDirs, opts) {
+        this.opts = opts;
+        if (logDirs.length === 0)
+            throw new Error('LogManager needs at least one log dir');
+        this.dirs = logDirs.map((d) => ({ dir: path.resolve(d), cleanerOffsets: new Map() }));
+    }
+    /** Creates/validates the dirs and meta.properties, loads every partition log, starts the timer. */
+    async startup() {
+        if (this.started)
+            return;
+        for (const d of this.dirs) {
+            fs.mkdirSync(d.dir, { recursive: true });
+            this.checkMetaProperties(d.dir);
+            const recovery = this.readCheckpointSafe(d.dir, RECOVERY_POINT_CHECKPOINT);
+            const logStart = this.readCheckpointSafe(d.dir, LOG_START_OFFSET_CHECKPOINT);
+            const hw = this.readCheckpointSafe(d.dir, REPLICATION_OFFSET_CHECKPOINT);
+            d.cleanerOffsets = this.readCheckpointSafe(d.dir, CLEANER_OFFSET_CHECKPOINT);
+            for (const name of fs.readdirSync(d.dir)) {
+                const full = path.join(d.dir, name);
+                let isDir = false;
+                try {
+                    isDir = fs.statSync(full).isDirectory();
+                }
+                catch {
+                    continue;
+                }
+                if (!isDir)
+                    continue;
+                if (name.endsWith(DELETE_DIR_SUFFIX)) {
+                    // A deletion interrupted by a crash: finish it.
+                    fs.rmSync(full, { recursive: true, force: true });
+                    continue;
+                }
+                const tp = parsePartitionDirName(name);
+                if (!tp)
+                    continue; // unknown directories (e.g. -future, -stray, other tools) are left alone
+                const key = partitionDirName(tp.topic, tp.partition);
+                if (this.logs.has(key)) {
+                    log.error({ dir: full }, 'duplicate log directory for a partition; ignoring this one');
+                    continue;
+                }
+                const config = this.opts.topicConfig?.(tp.topic) ?? this.opts.defaultConfig;
+                const started = Date.now();
+                const plog = PartitionLog.open(d.dir, tp.topic, tp.partition, config, {
+                    recoveryPoint: recovery.get(key),
+                    logStartOffset: logStart.get(key),
+                    highWatermark: hw.get(key),
+                });
+                this.logs.set(key, plog);
+                this.logDir.set(key, d);
+                log.debug({ partition: key, ms: Date.now() - started, leo: plog.logEndOffset }, 'loaded log');
+            }
+        }
+        log.info({ logs: this.logs.size, dirs: this.dirs.map((d) => d.dir) }, 'logs loaded');
+        this.lastCheckpoint = Date.now();
+        this.checkpointAll();
+        const interval = this.opts.retentionCheckIntervalMs ?? 300_000;
+        if (interval > 0) {
+            this.timers.push(setInterval(() => this.safely(() => this.tick(Date.now())), interval));
+            const cp = this.opts.checkpointIntervalMs ?? 60_000;
+            this.timers.push(setInterval(() => this.safely(() => this.periodicFlushAndCheckpoint(Date.now())), cp));
+            for (const t of this.timers)
+                t.unref();
+        }
+        this.started = true;
+    }
+    /** Kafka ZooKeeper-mode meta.properties (version 0): written when absent, checked when present. */
+    checkMetaProperties(dir) {
+        const file = path.join(dir, META_PROPERTIES);
+        if (fs.existsSync(file)) {
+            const props = parseProperties(fs.readFileSync(file, 'utf8'));
+            const brokerId = props.get('broker.id');
+            if (brokerId !== undefined && Number(brokerId) !== this.opts.brokerId) {
+                throw new Error(`Stored broker.id ${brokerId} in ${file} does not match configured broker.id ${this.opts.brokerId}`);
+            }
+            const clusterId = props.get('cluster.id');
+            if (clusterId && this.opts.clusterId && clusterId !== this.opts.clusterId) {
+                throw new Error(`The cluster id ${this.opts.clusterId} does not match the stored cluster.id ${clusterId} in ${file}`);
+            }
+            if (clusterId)
+                return;
+        }
+        const text = `#\n#${new Date().toString()}\nbroker.id=${this.opts.brokerId}\nversion=0\ncluster.id=${this.opts.clusterId}\n`;
+        writeFileAtomic(file, text);
+    }
+    readCheckpointSafe(dir, name) {
+        try {
+            return readOffsetCheckpoint(path.join(dir, name));
+        }
+        catch (err) {
+            // Kafka treats a corrupt checkpoint as missing (full recovery), logging it.
+            log.warn({ err, file: path.join(dir, name) }, 'ignoring unreadable checkpoint file');
+            return new Map();
+        }
+    }
+    // ------------------------------------------------------------------ logs
+    getLog(topic, partition) {
+        return this.logs.get(partitionDirName(topic, partition));
+    }
+    /** The partition's log, created in the log dir holding the fewest partitions when it does not exist. */
+    getOrCreateLog(topic, partition, config) {
+        const key = partitionDirName(topic, partition);
+        const existing = this.logs.get(key);
+        if (existing) {
+            if (config)
+                existing.updateConfig(config);
+            return existing;
+        }
+        const counts = new Map(this.dirs.map((d) => [d, 0]));
+        for (const d of this.logDir.values())
+            counts.set(d, (counts.get(d) ?? 0) + 1);
+        let target = this.dirs[0];
+        for (const d of this.dirs)
+            if (counts.get(d) < counts.get(target))
+                target = d;
+        const plog = PartitionLog.open(target.dir, topic, partition, config ?? this.opts.topicConfig?.(topic) ?? this.opts.defaultConfig);
+        this.logs.set(key, plog);
+        this.logDir.set(key, target);
+        log.info({ partition: key, dir: target.dir }, 'created log');
+        return plog;
+    }
+    /** Kafka's way: rename to `<topic>-<p>.<uuid>-delete`, forget it, then remove the files. */
+    deleteLog(topic, partition) {
+        const key = partitionDirName(topic, partition);
+        const plog = this.logs.get(key);
+        if (!plog)
+            return false;
+        this.logs.delete(key);
+        const d = this.logDir.get(key);
+        this.logDir.delete(key);
+        d.cleanerOffsets.delete(key);
+        plog.closeWithoutFlush();
+        const renamed = path.join(d.dir, `${key}.${randomUUID().replace(/-/g, '')}${DELETE_DIR_SUFFIX}`);
+        try {
+            fs.renameSync(plog.dir, renamed);
+            fs.rmSync(renamed, { recursive: true, force: true });
+        }
+        catch (err) {
+            log.warn({ err, partition: key }, 'failed to delete log directory');
+        }
+        this.checkpointAll();
+        return true;
+    }
+    allLogs() {
+        return [...this.logs.values()];
+    }
+    /** Applies a topic's new effective config to all its open logs. */
+    updateConfig(topic, config) {
+        for (const plog of this.logs.values())
+            if (plog.topic === topic)
+                plog.updateConfig(config);
+    }
+    // ------------------------------------------------------------------ background work
+    /**
+     * One round of maintenance, also run by the internal timer: retention, roll by segment.ms, flush.ms,
+     * compaction, producer id expiry, and the checkpoints when due.
+     */
+    tick(now = Date.now()) {
+        if (this.stopped)
+            return;
+        for (const [key, plog] of this.logs) {
+            if (plog.isClosed)
+                continue;
+            try {
+                plog.maybeRollByTime(now);
+                const deleted = plog.deleteOldSegmentsByRetention(now);
+                if (deleted > 0)
+                    log.info({ partition: key, deleted, logStartOffset: plog.logStartOffset }, 'deleted segments by retention');
+                plog.producerState.removeExpired(now, this.opts.producerIdExpirationMs ?? 86_400_000);
+                if (plog.config.cleanupPolicy.compact && this.opts.cleanerEnabled !== false)
+                    this.compact(key, plog, now);
+            }
+            catch (err) {
+                log.error({ err, partition: key }, 'log maintenance failed for partition');
+            }
+        }
+        this.periodicFlushAndCheckpoint(now);
+    }
+    /** flush.ms for every log, then the checkpoints when log.flush.offset.checkpoint.interval.ms passed. */
+    periodicFlushAndCheckpoint(now) {
+        if (this.stopped)
+            return;
+        for (const [key, plog] of this.logs) {
+            try {
+                if (!plog.isClosed)
+                    plog.maybeFlushByTime(now);
+            }
+            catch (err) {
+                log.error({ err, partition: key }, 'flush failed');
+            }
+        }
+        if (now - this.lastCheckpoint >= (this.opts.checkpointIntervalMs ?? 60_000)) {
+            this.lastCheckpoint = now;
+            this.checkpointAll();
+        }
+    }
+    safely(fn) {
+        try {
+            fn();
+        }
+        catch (err) {
+            log.error({ err }, 'log maintenance failed');
+        }
+    }
+    /** Runs a cleaning pass on one log (exposed for tests and admin use). */
+    compact(key, plog, now = Date.now(), force = false) {
+        const d = this.logDir.get(key);
+        if (!d)
+            return;
+        const res = cleanLog(plog, { now, firstDirtyOffset: d.cleanerOffsets.get(key), force });
+        if (!res)
+            return;
+        d.cleanerOffsets.set(key, res.cleanedUpTo);
+        this.writeCheckpoint(d, CLEANER_OFFSET_CHECKPOINT, (p) => d.cleanerOffsets.get(partitionDirName(p.topic, p.partition)));
+        log.info({ partition: key, ...res }, 'cleaned log');
+    }
+    /** Writes the recovery point, log start offset and high watermark checkpoints of every dir. */
+    checkpointAll() {
+        for (const d of this.dirs) {
+            try {
+                this.writeCheckpoint(d, RECOVERY_POINT_CHECKPOINT, (p) => p.recoveryPoint);
+                this.writeCheckpoint(d, LOG_START_OFFSET_CHECKPOINT, (p) => p.logStartOffset);
+                this.writeCheckpoint(d, REPLICATION_OFFSET_CHECKPOINT, (p) => p.highWatermark);
+            }
+            catch (err) {
+                log.error({ err, dir: d.dir }, 'failed to write checkpoints');
+            }
+        }
+    }
+    writeCheckpoint(d, name, value) {
+        const entries = [];
+        for (const [key, plog] of this.logs) {
+            if (this.logDir.get(key) !== d)
+                continue;
+            const v = value(plog);
+            if (v !== undefined)
+                entries.push({ topic: plog.topic, partition: plog.partition, offset: v });
+        }
+        writeOffsetCheckpoint(path.join(d.dir, name), entries);
+    }
+    /** Stops the timer, flushes and closes every log, writes final checkpoints (recovery point = LEO). */
+    async shutdown() {
+        if (this.stopped)
+            return;
+        this.stopped = true;
+        for (const t of this.timers)
+            clearInterval(t);
+        this.timers = [];
+        await Promise.all([...this.logs.values()].map((l) => l.whenFlushed()));
+        for (const [key, plog] of this.logs) {
+            try {
+                plog.close();
+            }
+            catch (err) {
+                log.error({ err, partition: key }, 'failed to close log');
+            }
+        }
+        this.checkpointAll();
+        for (const d of this.dirs) {
+            try {
+                this.writeCheckpoint(d, CLEANER_OFFSET_CHECKPOINT, (p) => d.cleanerOffsets.get(partitionDirName(p.topic, p.partition)));
+            }
+            catch (err) {
+                log.error({ err, dir: d.dir }, 'failed to write cleaner checkpoint');
+            }
+        }
+        log.info('log manager shut down');
+    }
+}
+//# sourceMappingURL=log-manager.js.map

@@ -1,0 +1,517 @@
+// Two ZooKeeper-mode ReplicaManagers in one process, each behind a real Gregor listener on its own temp
+// log dir, driven by hand-made LeaderAndIsr/StopReplica requests (the test plays the controller; its
+// AlterPartition answers come from an in-process fake). Produces go through the real Produce handler
+// over TCP, replication through the real fetchers and Fetch handler.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { configFromProperties, type BrokerConfig } from '../src/config.js';
+import { childLogger } from '../src/log.js';
+import { NetworkClient } from '../src/client/network-client.js';
+import type { BrokerServices } from '../src/handlers/context.js';
+import type { MetadataStore, TopicRecord } from '../src/metadata/store.js';
+import { ErrorCode } from '../src/protocol/errors.js';
+import type { FetchRequest, FetchResponse } from '../src/protocol/messages/01_fetch.js';
+import type { ProduceRequest, ProduceResponse } from '../src/protocol/messages/00_produce.js';
+import type { LeaderAndIsrRequest } from '../src/protocol/messages/04_leader_and_isr.js';
+import type { StopReplicaRequest } from '../src/protocol/messages/05_stop_replica.js';
+import type { AlterPartitionRequest, AlterPartitionResponse } from '../src/protocol/messages/56_alter_partition.js';
+import { buildBatch } from '../src/records/builder.js';
+import { readRecords } from '../src/records/record.js';
+import { initCompression } from '../src/records/compression.js';
+import { ReplicaManager } from '../src/replication/replica-manager.js';
+import type { InterBrokerClient } from '../src/replication/replica-fetcher.js';
+import { Dispatcher } from '../src/server/dispatcher.js';
+import { KafkaListener } from '../src/server/listener.js';
+import { LogManager } from '../src/storage/log-manager.js';
+
+const TOPIC = 'events';
+const TOPIC_ID = 'rJlqsVbXQ_a3Xg4G7Jk1jQ';
+const CONTROLLER_ID = 99;
+
+type Endpoint = { host: string; port: number };
+
+/** What the test's "controller" knows: partition state per key, and every AlterPartition it got. */
+class FakeController {
+  readonly state = new Map<string, { leader: number; leaderEpoch: number; isr: number[]; partitionEpoch: number }>();
+  readonly alterRequests: AlterPartitionRequest[] = [];
+  /** When set, AlterPartition answers this per-partition error. */
+  rejectWith: number | null = null;
+
+  client(): InterBrokerClient {
+    return {
+      send: async <Resp,>(_brokerId: number, apiKey: number, version: number, body: unknown): Promise<Resp> => {
+        expect(apiKey).toBe(56);
+        const req = body as AlterPartitionRequest;
+        this.alterRequests.push(req);
+        const resp: AlterPartitionResponse = {
+          throttleTimeMs: 0,
+          errorCode: 0,
+          topics: req.topics.map((t) => ({
+            topicName: t.topicName,
+            topicId: t.topicId,
+            partitions: t.partitions.map((p) => {
+              const key = `${TOPIC}-${p.partitionIndex}`;
+              const cur = this.state.get(key)!;
+              const newIsr = version >= 3 ? p.newIsrWithEpochs.map((b) => b.brokerId) : p.newIsr;
+              let errorCode = 0;
+              if (this.rejectWith !== null) errorCode = this.rejectWith;
+              else if (p.partitionEpoch !== cur.partitionEpoch) errorCode = ErrorCode.INVALID_UPDATE_VERSION;
+              else if (p.leaderEpoch !== cur.leaderEpoch) errorCode = ErrorCode.FENCED_LEADER_EPOCH;
+              else {
+                cur.isr = newIsr.slice();
+                cur.partitionEpoch++;
+              }
+              return { partitionIndex: p.partitionIndex, errorCode, leaderId: cur.leader, leaderEpoch: cur.leaderEpoch, isr: cur.isr, leaderRecoveryState: 0, partitionEpoch: cur.partitionEpoch };
+            }),
+          })),
+        };
+        return resp as Resp;
+      },
+      close: () => {},
+    };
+  }
+}
+
+interface Node {
+  id: number;
+  config: BrokerConfig;
+  replicas: ReplicaManager;
+  logs: LogManager;
+  listener: KafkaListener;
+  dir: string;
+  events: [string, number, boolean, number][];
+  close(): Promise<void>;
+}
+
+const endpoints = new Map<number, Endpoint>();
+const nodes: Node[] = [];
+const clients: NetworkClient[] = [];
+let controller: FakeController;
+let controllerEpoch = 1;
+
+function fakeMetadata(): MetadataStore {
+  const topic: TopicRecord = {
+    name: TOPIC,
+    topicId: TOPIC_ID,
+    partitions: [{ partition: 0, replicas: [1, 2], leader: 1, leaderEpoch: 0, isr: [1, 2], partitionEpoch: 0 }],
+    configs: {},
+    internal: false,
+  };
+  return {
+    topic: (name: string) => (name === TOPIC ? topic : undefined),
+    topicById: (id: string) => (id === TOPIC_ID ? topic : undefined),
+    topics: () => [topic],
+    on: () => {},
+  } as unknown as MetadataStore;
+}
+
+async function startNode(id: number): Promise<Node> {
+  await initCompression();
+  const dir = mkdtempSync(join(tmpdir(), `gregor-repl-${id}-`));
+  const config = configFromProperties({
+    'broker.id': String(id),
+    'log.dirs': dir,
+    listeners: 'PLAINTEXT://127.0.0.1:0',
+    'replica.lag.time.max.ms': '1500',
+    'replica.fetch.wait.max.ms': '200',
+    'replica.fetch.backoff.ms': '200',
+    'gregor.metrics.port': '-1',
+  });
+  const metadata = fakeMetadata();
+  const logs = new LogManager([dir], { brokerId: id, clusterId: 'replication-test', defaultConfig: config.defaultLogConfig(), retentionCheckIntervalMs: 0 });
+  await logs.startup();
+  const replicas = new ReplicaManager({
+    config,
+    metadata,
+    logs,
+    registerMetrics: false,
+    cluster: {
+      metadataCache: { controllerId: () => CONTROLLER_ID, brokerEndpoint: (bid) => endpoints.get(bid) },
+      brokerEpoch: () => 100 + id,
+      clientFactory: (clientId, resolve) => (clientId.includes('alter-partition') ? controller.client() : new NetworkClient(clientId, resolve)),
+    },
+  });
+  replicas.startup();
+  const events: Node['events'] = [];
+  replicas.onLeadershipChange((t, p, isLeader, epoch) => events.push([t, p, isLeader, epoch]));
+  const services = { config, metadata, logs, replicas, now: () => Date.now() } as unknown as BrokerServices;
+  const listener = new KafkaListener({ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }, new Dispatcher(services, childLogger('network')), 100 << 20, childLogger('network'));
+  const port = await listener.listen();
+  endpoints.set(id, { host: '127.0.0.1', port });
+  const node: Node = {
+    id,
+    config,
+    replicas,
+    logs,
+    listener,
+    dir,
+    events,
+    close: async () => {
+      await listener.close();
+      await replicas.shutdown();
+      await logs.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  nodes.push(node);
+  return node;
+}
+
+/**
+ * The controller's side of a leadership change: record it (a new partition epoch) and send LeaderAndIsr
+ * to the given replicas. `resend` sends the current state unchanged (a replica coming back).
+ */
+function leaderAndIsr(targets: Node[], leader: number, leaderEpoch: number, isr: number[], resend = false): void {
+  const replicas = [1, 2];
+  const prev = controller.state.get(`${TOPIC}-0`);
+  if (resend) {
+    expect(prev).toMatchObject({ leader, leaderEpoch });
+    isr = prev!.isr;
+  }
+  const partitionEpoch = resend ? prev!.partitionEpoch : (prev?.partitionEpoch ?? -1) + 1;
+  controller.state.set(`${TOPIC}-0`, { leader, leaderEpoch, isr: isr.slice(), partitionEpoch });
+  for (const n of targets) {
+    const req: LeaderAndIsrRequest = {
+      controllerId: CONTROLLER_ID,
+      isKRaftController: false,
+      controllerEpoch,
+      brokerEpoch: 100 + n.id,
+      type: 0,
+      ungroupedPartitionStates: [],
+      topicStates: [
+        {
+          topicName: TOPIC,
+          topicId: TOPIC_ID,
+          partitionStates: [
+            { topicName: TOPIC, partitionIndex: 0, controllerEpoch, leader, leaderEpoch, isr, partitionEpoch, replicas, addingReplicas: [], removingReplicas: [], isNew: false, leaderRecoveryState: 0 },
+          ],
+        },
+      ],
+      liveLeaders: [{ brokerId: leader, hostName: '127.0.0.1', port: endpoints.get(leader)!.port }],
+    };
+    const resp = n.replicas.becomeLeaderOrFollower(req, 7);
+    expect(resp.errorCode).toBe(0);
+    expect(resp.topics[0]!.partitionErrors[0]!.errorCode).toBe(0);
+  }
+}
+
+function stopReplica(n: Node, leaderEpoch: number, deletePartition = false): number {
+  const req: StopReplicaRequest = {
+    controllerId: CONTROLLER_ID,
+    isKRaftController: false,
+    controllerEpoch,
+    brokerEpoch: 100 + n.id,
+    deletePartitions: false,
+    ungroupedPartitions: [],
+    topics: [],
+    topicStates: [{ topicName: TOPIC, partitionStates: [{ partitionIndex: 0, leaderEpoch, deletePartition }] }],
+  };
+  const resp = n.replicas.stopReplicas(req, 4);
+  expect(resp.errorCode).toBe(0);
+  return resp.partitionErrors[0]!.errorCode;
+}
+
+function client(): NetworkClient {
+  const c = new NetworkClient('test-client', (id) => endpoints.get(id));
+  clients.push(c);
+  return c;
+}
+
+function batch(values: string[], extra: { producerId?: number; producerEpoch?: number; baseSequence?: number } = {}): Buffer {
+  return buildBatch({ records: values.map((v) => ({ key: null, value: Buffer.from(v) })), ...extra });
+}
+
+async function produce(c: NetworkClient, to: number, records: Buffer, acks = -1, timeoutMs = 10_000) {
+  const req: ProduceRequest = { transactionalId: null, acks, timeoutMs, topicData: [{ name: TOPIC, partitionData: [{ index: 0, records }] }] };
+  const resp = await c.send<ProduceResponse>(to, 0, 9, req, { timeoutMs: timeoutMs + 5000 });
+  return resp.responses[0]!.partitionResponses[0]!;
+}
+
+function values(n: Node): string[] {
+  const log = n.replicas.partition(TOPIC, 0)!.log;
+  const out: string[] = [];
+  if (log.logEndOffset === log.logStartOffset) return out;
+  const { records } = log.read(log.logStartOffset, 1 << 24, { maxOffset: log.logEndOffset, minOneMessage: true });
+  for (const chunk of records) {
+    for (let pos = 0; pos < chunk.length; ) {
+      const size = chunk.readInt32BE(pos + 8) + 12;
+      for (const r of readRecords(chunk.subarray(pos, pos + size))) out.push(`${r.offset}:${r.value!.toString()}`);
+      pos += size;
+    }
+  }
+  return out;
+}
+
+async function until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  for (const n of nodes.splice(0)) await n.close();
+  endpoints.clear();
+});
+
+describe('single-node mode', () => {
+  it('leads every local partition from the metadata store, HW = LEO, and ignores controller requests', async () => {
+    await initCompression();
+    const dir = mkdtempSync(join(tmpdir(), 'gregor-single-'));
+    const config = configFromProperties({ 'broker.id': '0', 'log.dirs': dir, 'gregor.metrics.port': '-1' });
+    const topic: TopicRecord = {
+      name: TOPIC,
+      topicId: TOPIC_ID,
+      partitions: [0, 1].map((p) => ({ partition: p, replicas: [0], leader: 0, leaderEpoch: 0, isr: [0], partitionEpoch: 0 })),
+      configs: {},
+      internal: false,
+    };
+    const listeners: ((e: { type: string; topic: string }) => void)[] = [];
+    const metadata = {
+      topic: (n: string) => (n === TOPIC ? topic : undefined),
+      topics: () => [topic],
+      on: (l: (e: { type: string; topic: string }) => void) => listeners.push(l),
+    } as unknown as MetadataStore;
+    const logs = new LogManager([dir], { brokerId: 0, clusterId: 'single', defaultConfig: config.defaultLogConfig(), retentionCheckIntervalMs: 0 });
+    await logs.startup();
+    const replicas = new ReplicaManager(config, metadata, logs, childLogger('replicas'));
+    const events: unknown[] = [];
+    replicas.onLeadershipChange((...e) => events.push(e));
+    replicas.startup();
+    try {
+      expect(events).toEqual([[TOPIC, 0, true, 0], [TOPIC, 1, true, 0]]);
+      const p = replicas.leaderPartition(TOPIC, 1);
+      const r = replicas.appendAsLeader(p, batch(['a', 'b']));
+      expect(r).toMatchObject({ baseOffset: 0, lastOffset: 1 });
+      expect(p.log.highWatermark).toBe(2);
+      expect(await replicas.waitForReplication(p, 2, 1000)).toBe(ErrorCode.NONE);
+      expect(() => replicas.leaderPartition(TOPIC, 2)).toThrow(/unknown topic-partition/);
+      expect(replicas.partitionCounts()).toEqual({ partitions: 2, leaders: 2, underReplicated: 0, offline: 0 });
+      // A partition added later is opened and announced.
+      topic.partitions.push({ partition: 2, replicas: [0], leader: 0, leaderEpoch: 0, isr: [0], partitionEpoch: 0 });
+      for (const l of listeners) l({ type: 'partitionsAdded', topic: TOPIC });
+      expect(events.at(-1)).toEqual([TOPIC, 2, true, 0]);
+      const resp = replicas.becomeLeaderOrFollower(
+        { controllerId: 1, isKRaftController: false, controllerEpoch: 1, brokerEpoch: -1, type: 0, ungroupedPartitionStates: [], topicStates: [], liveLeaders: [] },
+        7,
+      );
+      expect(resp.errorCode).toBe(ErrorCode.INVALID_REQUEST);
+    } finally {
+      await replicas.shutdown();
+      await logs.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('replication between two ReplicaManagers', () => {
+  it('a follower replicates, the HW advances, acks=all waits for the follower', async () => {
+    controller = new FakeController();
+    const [n1, n2] = [await startNode(1), await startNode(2)];
+    leaderAndIsr([n1, n2], 1, 0, [1, 2]);
+    expect(n1.events).toEqual([[TOPIC, 0, true, 0]]);
+    expect(n2.events).toEqual([[TOPIC, 0, false, 0]]);
+    const p1 = n1.replicas.partition(TOPIC, 0)!;
+    const p2 = n2.replicas.partition(TOPIC, 0)!;
+    expect(p1.isLeader).toBe(true);
+    expect(p2.isLeader).toBe(false);
+    await until(() => n2.replicas.fetchState(TOPIC, 0)?.phase === 'fetching', 'follower to start fetching');
+
+    const c = client();
+    const r1 = await produce(c, 1, batch(['a', 'b']));
+    expect(r1.errorCode).toBe(0);
+    expect(r1.baseOffset).toBe(0);
+    // acks=all answered: the follower has both records and the leader's HW covers them.
+    expect(p2.log.logEndOffset).toBe(2);
+    expect(p1.log.highWatermark).toBe(2);
+    const r2 = await produce(c, 1, batch(['c']));
+    expect(r2.baseOffset).toBe(2);
+    expect(p1.log.highWatermark).toBe(3);
+    await until(() => p2.log.highWatermark === 3, 'follower HW');
+    expect(values(n2)).toEqual(['0:a', '1:b', '2:c']);
+    // Offsets and leader epochs are the leader's.
+    expect(p2.log.endOffsetForEpoch(0)).toEqual({ epoch: 0, endOffset: 3 });
+
+    // The follower cannot be produced to.
+    expect((await produce(c, 2, batch(['x']))).errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  });
+
+  it('acks=all times out without the follower; the ISR shrinks and expands through AlterPartition', async () => {
+    controller = new FakeController();
+    const [n1, n2] = [await startNode(1), await startNode(2)];
+    leaderAndIsr([n1, n2], 1, 0, [1, 2]);
+    const p1 = n1.replicas.partition(TOPIC, 0)!;
+    const c = client();
+    expect((await produce(c, 1, batch(['a']))).errorCode).toBe(0);
+
+    // The follower stops fetching (as after a controlled shutdown).
+    expect(stopReplica(n2, 0)).toBe(0);
+    expect(n2.events.at(-1)).toEqual([TOPIC, 0, false, 0]);
+    const slow = await produce(c, 1, batch(['b']), -1, 300);
+    expect(slow.errorCode).toBe(ErrorCode.REQUEST_TIMED_OUT);
+    // acks=1 does not wait.
+    expect((await produce(c, 1, batch(['c']), 1)).errorCode).toBe(0);
+    expect(p1.log.highWatermark).toBe(1);
+
+    // After replica.lag.time.max.ms the leader asks the controller to drop broker 2.
+    await until(() => p1.isr.length === 1, 'ISR shrink', 5000);
+    expect(p1.isr).toEqual([1]);
+    expect(controller.alterRequests[0]!.brokerId).toBe(1);
+    expect(controller.alterRequests[0]!.topics[0]!.partitions[0]!.newIsrWithEpochs.map((b) => b.brokerId)).toEqual([1]);
+    expect(p1.partitionEpoch).toBe(1);
+    // Alone in the ISR the leader's HW is its LEO.
+    expect(p1.log.highWatermark).toBe(3);
+    expect(n1.replicas.partitionCounts()).toMatchObject({ leaders: 1, underReplicated: 1 });
+    expect((await produce(c, 1, batch(['d']))).errorCode).toBe(0);
+
+    // min.insync.replicas=2 with an ISR of one: rejected before the append.
+    p1.log.updateConfig({ ...p1.log.config, minInsyncReplicas: 2 });
+    const leo = p1.log.logEndOffset;
+    expect((await produce(c, 1, batch(['e']))).errorCode).toBe(ErrorCode.NOT_ENOUGH_REPLICAS);
+    expect(p1.log.logEndOffset).toBe(leo);
+
+    // The follower comes back (same epoch, as the controller would re-send it) and catches up: ISR grows.
+    leaderAndIsr([n2], 1, 0, [1], true);
+    await until(() => p1.isr.length === 2, 'ISR expand', 5000);
+    expect([...p1.isr].sort()).toEqual([1, 2]);
+    expect(n1.replicas.partitionCounts().underReplicated).toBe(0);
+    expect((await produce(c, 1, batch(['f']))).errorCode).toBe(0);
+    expect(values(n2).map((v) => v.split(':')[1])).toEqual(['a', 'b', 'c', 'd', 'f']);
+  });
+
+  it('a deposed leader truncates its divergent tail and follows the new leader', async () => {
+    controller = new FakeController();
+    const [n1, n2] = [await startNode(1), await startNode(2)];
+    leaderAndIsr([n1, n2], 1, 1, [1, 2]);
+    const c = client();
+    // Idempotent producer 7000: its sequence state must survive the leader change.
+    const idem = { producerId: 7000, producerEpoch: 0 };
+    expect((await produce(c, 1, batch(['a', 'b'], { ...idem, baseSequence: 0 }))).baseOffset).toBe(0);
+    expect((await produce(c, 1, batch(['c'], { ...idem, baseSequence: 2 }))).baseOffset).toBe(2);
+
+    // Broker 2 stops following; broker 1 keeps writing with acks=1 (the unreplicated, divergent tail).
+    stopReplica(n2, 1);
+    await produce(c, 1, batch(['x1']), 1);
+    await produce(c, 1, batch(['x2', 'x3']), 1);
+    expect(n1.replicas.partition(TOPIC, 0)!.log.logEndOffset).toBe(6);
+
+    // Broker 2 becomes leader with epoch 2 (unclean from broker 1's point of view) and takes writes.
+    leaderAndIsr([n2], 2, 2, [2]);
+    expect(n2.events.at(-1)).toEqual([TOPIC, 0, true, 2]);
+    // The retried idempotent batch is recognized on the new leader: same offsets, nothing appended.
+    const dup = await produce(c, 2, batch(['c'], { ...idem, baseSequence: 2 }));
+    expect(dup.errorCode).toBe(0);
+    expect(dup.baseOffset).toBe(2);
+    expect((await produce(c, 2, batch(['y1', 'y2']), 1)).baseOffset).toBe(3);
+
+    // Broker 1 learns it follows broker 2: OffsetForLeaderEpoch says epoch 1 ended at 3, so x1..x3 go.
+    leaderAndIsr([n1], 2, 2, [2], true);
+    expect(n1.events.at(-1)).toEqual([TOPIC, 0, false, 2]);
+    const p1 = n1.replicas.partition(TOPIC, 0)!;
+    await until(() => p1.log.logEndOffset === 5 && values(n1).length === 5, 'truncation and catch-up');
+    expect(values(n1)).toEqual(['0:a', '1:b', '2:c', '3:y1', '4:y2']);
+    expect(values(n1)).toEqual(values(n2));
+    expect(p1.log.endOffsetForEpoch(1)).toEqual({ epoch: 1, endOffset: 3 });
+    // Broker 2's ISR grows back to both once broker 1 has caught up.
+    const p2 = n2.replicas.partition(TOPIC, 0)!;
+    await until(() => p2.isr.length === 2, 'ISR expand on the new leader', 5000);
+    expect(p2.log.highWatermark).toBe(5);
+  });
+
+  it('a follower behind the leader log start restarts its log there (OFFSET_OUT_OF_RANGE)', async () => {
+    controller = new FakeController();
+    const [n1, n2] = [await startNode(1), await startNode(2)];
+    leaderAndIsr([n1], 1, 0, [1]);
+    const c = client();
+    for (const v of ['a', 'b', 'c', 'd', 'e']) await produce(c, 1, batch([v]));
+    const p1 = n1.replicas.partition(TOPIC, 0)!;
+    p1.log.deleteRecordsBefore(3);
+    expect(p1.log.logStartOffset).toBe(3);
+
+    // Broker 2 joins with an empty log: fetching from 0 is out of range, the leader starts at 3.
+    leaderAndIsr([n2], 1, 0, [1], true);
+    const p2 = n2.replicas.partition(TOPIC, 0)!;
+    await until(() => p2.log.logEndOffset === 5, 'follower to catch up from the leader log start');
+    expect(p2.log.logStartOffset).toBe(3);
+    expect(values(n2)).toEqual(['3:d', '4:e']);
+    await until(() => p1.isr.length === 2, 'ISR expand');
+  });
+
+  it('Fetch answers a diverging follower with divergingEpoch and rejects stale epochs', async () => {
+    controller = new FakeController();
+    const [n1, n2] = [await startNode(1), await startNode(2)];
+    leaderAndIsr([n1, n2], 1, 0, [1, 2]);
+    const c = client();
+    await produce(c, 1, batch(['a', 'b']));
+    leaderAndIsr([n1, n2], 1, 3, [1, 2]);
+    await produce(c, 1, batch(['c']));
+
+    const fetch = (fields: Partial<FetchRequest['topics'][number]['partitions'][number]>) => {
+      const req: FetchRequest = {
+        clusterId: null,
+        replicaId: 2,
+        replicaState: { replicaId: -1, replicaEpoch: -1 },
+        maxWaitMs: 0,
+        minBytes: 0,
+        maxBytes: 1 << 20,
+        isolationLevel: 0,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [{ topic: TOPIC, topicId: TOPIC_ID, partitions: [{ partition: 0, currentLeaderEpoch: 3, fetchOffset: 0, lastFetchedEpoch: -1, logStartOffset: 0, partitionMaxBytes: 1 << 20, replicaDirectoryId: 'AAAAAAAAAAAAAAAAAAAAAA', ...fields }] }],
+        forgottenTopicsData: [],
+        rackId: '',
+      };
+      return c.send<FetchResponse>(1, 1, 12, req).then((r) => r.responses[0]!.partitions[0]!);
+    };
+    // A follower that believes epoch 0 went on to offset 4: it really ended at 2.
+    const d = await fetch({ fetchOffset: 4, lastFetchedEpoch: 0 });
+    expect(d.errorCode).toBe(0);
+    expect(d.divergingEpoch).toEqual({ epoch: 0, endOffset: 2 });
+    expect((d.records as Buffer).length).toBe(0);
+    // An old epoch is fenced; a future one unknown.
+    expect((await fetch({ currentLeaderEpoch: 0 })).errorCode).toBe(ErrorCode.FENCED_LEADER_EPOCH);
+    expect((await fetch({ currentLeaderEpoch: 4 })).errorCode).toBe(ErrorCode.UNKNOWN_LEADER_EPOCH);
+    // A follower sees data beyond the HW; a consumer does not.
+    stopReplica(n2, 3);
+    await produce(c, 1, batch(['d']), 1);
+    const asFollower = await fetch({ fetchOffset: 3, lastFetchedEpoch: 3 });
+    expect((asFollower.records as Buffer).length).toBeGreaterThan(0);
+    expect(asFollower.highWatermark).toBe(3);
+  });
+
+  it('LeaderAndIsr and StopReplica epoch checks; deletePartition removes the log', async () => {
+    controller = new FakeController();
+    const [n1, n2] = [await startNode(1), await startNode(2)];
+    leaderAndIsr([n1, n2], 1, 5, [1, 2]);
+    // An older leader epoch is ignored with STALE_CONTROLLER_EPOCH, as Kafka answers.
+    const stale: LeaderAndIsrRequest = {
+      controllerId: CONTROLLER_ID, isKRaftController: false, controllerEpoch, brokerEpoch: 101, type: 0, ungroupedPartitionStates: [],
+      topicStates: [{ topicName: TOPIC, topicId: TOPIC_ID, partitionStates: [
+        { topicName: TOPIC, partitionIndex: 0, controllerEpoch, leader: 2, leaderEpoch: 4, isr: [2], partitionEpoch: 9, replicas: [1, 2], addingReplicas: [], removingReplicas: [], isNew: false, leaderRecoveryState: 0 },
+      ] }],
+      liveLeaders: [],
+    };
+    expect(n1.replicas.becomeLeaderOrFollower(stale, 7).topics[0]!.partitionErrors[0]!.errorCode).toBe(ErrorCode.STALE_CONTROLLER_EPOCH);
+    expect(n1.replicas.partition(TOPIC, 0)!.isLeader).toBe(true);
+    // A stale controller epoch rejects the whole request; a stale broker epoch too.
+    expect(n1.replicas.becomeLeaderOrFollower({ ...stale, controllerEpoch: controllerEpoch - 1 }, 7).errorCode).toBe(ErrorCode.STALE_CONTROLLER_EPOCH);
+    expect(n1.replicas.becomeLeaderOrFollower({ ...stale, brokerEpoch: 50 }, 7).errorCode).toBe(ErrorCode.STALE_BROKER_EPOCH);
+    // Not a replica here: UNKNOWN_TOPIC_OR_PARTITION.
+    const other = structuredClone(stale);
+    other.topicStates[0]!.partitionStates[0]!.replicas = [2, 3];
+    other.topicStates[0]!.partitionStates[0]!.leaderEpoch = 6;
+    expect(n1.replicas.becomeLeaderOrFollower(other, 7).topics[0]!.partitionErrors[0]!.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+
+    // StopReplica with an older leader epoch is fenced; with deletion the log disappears.
+    expect(stopReplica(n2, 4, true)).toBe(ErrorCode.FENCED_LEADER_EPOCH);
+    expect(n2.replicas.partition(TOPIC, 0)).toBeDefined();
+    expect(stopReplica(n2, -2, true)).toBe(0);
+    expect(n2.replicas.partition(TOPIC, 0)).toBeUndefined();
+    expect(n2.logs.getLog(TOPIC, 0)).toBeUndefined();
+    expect(n2.replicas.fetchState(TOPIC, 0)).toBeUndefined();
+  });
+});
