@@ -94,7 +94,7 @@ export class Broker {
     });
     const topicAdmin = new TopicAdmin(config, metadata);
 
-    const offsetsStore = new PartitionLogOffsetsStore(replicas);
+    const offsetsStore = new PartitionLogOffsetsStore(replicas, config.offsetsCommitTimeoutMs);
     const ensureOffsetsTopic = async (): Promise<void> => {
       await topicAdmin.ensureTopic(OFFSETS_TOPIC, config.offsetsTopicNumPartitions, config.offsetsTopicReplicationFactor, {
         'cleanup.policy': 'compact',

@@ -1,12 +1,11 @@
 // A ZooKeeper-mode cluster for tests: a real ZooKeeper 3.8.4 ensemble (test/helpers/zookeeper.ts) and N brokers
 // (Gregor, or Apache Kafka 3.9 in ZooKeeper mode with GREGOR_TEST_TARGET=kafka) with broker.id 1..N, all on
 // 127.0.0.1 with ephemeral ports. Cluster state is observed the way a user would: Kafka Metadata (v4) from any
-// live broker, and ZooKeeper znodes read with a plain ZooKeeper client (zkCli for what tests assert on).
+// live broker, and ZooKeeper znodes (zkCli for what tests show; a minimal built-in reader for polling).
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import zookeeper from 'node-zookeeper-client';
 import { startBroker, type ConfigValue, type TestBroker } from './broker.js';
 import { runJava, type ToolOptions, type ToolResult } from './kafka-tools.js';
 import type { Target } from './paths.js';
@@ -45,12 +44,8 @@ export interface PartitionView {
   errorCode: number;
 }
 
-type ZkClient = ReturnType<typeof zookeeper.createClient>;
-
 export class TestCluster {
   readonly brokers = new Map<number, TestBroker>();
-  private zkClient: ZkClient | null = null;
-  private zkClientReady: Promise<ZkClient> | null = null;
 
   private constructor(
     readonly name: string,
@@ -245,40 +240,21 @@ export class TestCluster {
 
   // ------------------------------------------------------------------------------------------------ ZooKeeper
 
-  /** A ZooKeeper session of the test itself (for polling znodes quickly; zkCli is for what tests show). */
-  zkSession(): Promise<ZkClient> {
-    if (!this.zkClientReady) {
-      this.zkClientReady = new Promise((resolve, reject) => {
-        const c = zookeeper.createClient(this.zk.connectString, { sessionTimeout: 10_000, spinDelay: 200 });
-        const timer = setTimeout(() => {
-          c.close();
-          reject(new Error(`no ZooKeeper session on ${this.zk.connectString}`));
-        }, 30_000);
-        c.once('connected', () => {
-          clearTimeout(timer);
-          this.zkClient = c;
-          resolve(c);
-        });
-        c.connect();
-      });
-      this.zkClientReady.catch(() => {
-        this.zkClientReady = null;
-      });
-    }
-    return this.zkClientReady;
-  }
-
-  /** Data of a znode as a UTF-8 string, or null when it does not exist. */
+  /**
+   * Data of a znode as a UTF-8 string, or null when it does not exist. A short-lived session on the first server of
+   * the ensemble that answers (see zkGetData), so a lost ZooKeeper node is simply skipped.
+   */
   async zkGet(path: string): Promise<string | null> {
-    const c = await this.zkSession();
-    return new Promise((resolve, reject) => {
-      c.getData(path, (err, data) => {
-        if (err) {
-          if ((err as { getCode?: () => number }).getCode?.() === zookeeper.Exception.NO_NODE) resolve(null);
-          else reject(err);
-        } else resolve(data ? data.toString('utf8') : '');
-      });
-    });
+    let last: unknown = null;
+    for (const node of this.zk.nodes) {
+      if (!node.isAlive()) continue;
+      try {
+        return await zkGetData(node.connectString, path);
+      } catch (e) {
+        last = e;
+      }
+    }
+    throw new Error(`no ZooKeeper node answered get ${path}: ${String(last)}`);
   }
 
   /** The controller's broker id from /controller (-1 when none). */
@@ -334,11 +310,6 @@ export class TestCluster {
 
   /** Kills every broker (SIGKILL: nothing to wait for), removes their dirs, stops ZooKeeper if owned. */
   async stop(): Promise<void> {
-    if (this.zkClient) {
-      this.zkClient.close();
-      this.zkClient = null;
-    }
-    this.zkClientReady = null;
     await Promise.all(
       [...this.brokers.values()].map(async (b) => {
         await b.kill('SIGKILL').catch(() => {});
@@ -419,4 +390,81 @@ export function parseDescribe(
     out.set(Number(m[1]), { leader: m[2] === 'none' ? -1 : Number(m[2]), replicas: ids(m[3]), isr: ids(m[4]) });
   }
   return out;
+}
+
+/**
+ * Reads one znode over ZooKeeper's wire protocol with a throwaway session: ConnectRequest, GetData (no watch),
+ * CloseSession. Returns the data as UTF-8 (null for NONODE). Written here rather than with node-zookeeper-client,
+ * whose close() during the connect handshake misreads the ConnectResponse and throws from a socket handler.
+ */
+export function zkGetData(hostPort: string, path: string, timeoutMs = 5000): Promise<string | null> {
+  const [host, portStr] = hostPort.split(':');
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host, port: Number(portStr) });
+    let buf = Buffer.alloc(0);
+    let stage: 'connect' | 'get' | 'done' = 'connect';
+    const finish = (err: Error | null, value?: string | null): void => {
+      if (stage === 'done') return;
+      stage = 'done';
+      clearTimeout(timer);
+      if (err) {
+        sock.destroy();
+        reject(err);
+        return;
+      }
+      // CloseSession (xid 2, type -11), then let the server close the connection.
+      const close = Buffer.alloc(12);
+      close.writeInt32BE(8, 0);
+      close.writeInt32BE(2, 4);
+      close.writeInt32BE(-11, 8);
+      sock.end(close);
+      setTimeout(() => sock.destroy(), 1000).unref();
+      resolve(value ?? null);
+    };
+    const timer = setTimeout(() => finish(new Error(`ZooKeeper ${hostPort}: no answer within ${timeoutMs} ms`)), timeoutMs);
+    sock.on('error', (e) => finish(e));
+    sock.on('close', () => finish(new Error(`ZooKeeper ${hostPort} closed the connection`)));
+    sock.on('connect', () => {
+      // ConnectRequest: protocolVersion, lastZxidSeen, timeOut, sessionId, passwd (16 zero bytes), readOnly.
+      const req = Buffer.alloc(4 + 4 + 8 + 4 + 8 + 4 + 16 + 1);
+      let o = 4;
+      o = req.writeInt32BE(0, o);
+      o = req.writeBigInt64BE(0n, o);
+      o = req.writeInt32BE(4000, o);
+      o = req.writeBigInt64BE(0n, o);
+      o = req.writeInt32BE(16, o);
+      o += 16;
+      req.writeUInt8(0, o);
+      req.writeInt32BE(req.length - 4, 0);
+      sock.write(req);
+    });
+    sock.on('data', (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      while (buf.length >= 4 && buf.length >= 4 + buf.readInt32BE(0)) {
+        const frame = buf.subarray(4, 4 + buf.readInt32BE(0));
+        buf = buf.subarray(4 + frame.length);
+        if (stage === 'connect') {
+          if (frame.readInt32BE(4) <= 0) return finish(new Error(`ZooKeeper ${hostPort}: session refused`));
+          stage = 'get';
+          const p = Buffer.from(path, 'utf8');
+          const get = Buffer.alloc(4 + 4 + 4 + 4 + p.length + 1);
+          get.writeInt32BE(get.length - 4, 0);
+          get.writeInt32BE(1, 4); // xid
+          get.writeInt32BE(4, 8); // getData
+          get.writeInt32BE(p.length, 12);
+          p.copy(get, 16);
+          get.writeUInt8(0, 16 + p.length); // no watch
+          sock.write(get);
+        } else if (stage === 'get') {
+          const xid = frame.readInt32BE(0);
+          if (xid !== 1) continue; // ping or notification
+          const err = frame.readInt32BE(12);
+          if (err === -101) return finish(null, null); // NONODE
+          if (err !== 0) return finish(new Error(`ZooKeeper ${hostPort}: get ${path} error ${err}`));
+          const len = frame.readInt32BE(16);
+          return finish(null, len < 0 ? '' : frame.subarray(20, 20 + len).toString('utf8'));
+        }
+      }
+    });
+  });
 }

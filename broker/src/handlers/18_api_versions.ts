@@ -16,7 +16,7 @@ export const handleApiVersions: Handler<ApiVersionsRequest, ApiVersionsResponse>
     ctx.apiVersion < 3 || (SOFTWARE_FIELD.test(req.clientSoftwareName) && SOFTWARE_FIELD.test(req.clientSoftwareVersion));
   return {
     errorCode: valid ? ErrorCode.NONE : ErrorCode.INVALID_REQUEST,
-    apiKeys: apiVersionsList(),
+    apiKeys: apiVersionsList(ctx.services.cluster !== null),
     throttleTimeMs: 0,
     supportedFeatures: [],
     finalizedFeaturesEpoch: -1,

@@ -65,7 +65,8 @@ export class ZkMetadataStore implements MetadataStore {
   applyUpdateMetadata(req: UpdateMetadataView, version: number): void {
     const change = this.cache.apply(req, version);
     for (const name of change.created) {
-      if (!this.topicConfigs.has(name)) void this.refreshTopicConfig(name, false);
+      // Logs may already exist from a LeaderAndIsr that raced ahead; the event makes them pick the configs up.
+      if (!this.topicConfigs.has(name)) void this.refreshTopicConfig(name, true).catch((err: unknown) => this.log.warn({ err, topic: name }, 'cannot read topic config'));
       this.emit({ type: 'topicCreated', topic: name });
     }
     for (const name of change.grown) this.emit({ type: 'partitionsAdded', topic: name });

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { Reader, ProtocolError } from '../protocol/primitives.js';
 import { decodeMessage, encode } from '../protocol/codec.js';
 import { decodeRequestHeader, encodeResponseHeader, requestHeaderVersion, responseHeaderVersion } from '../protocol/headers.js';
-import { API_BY_KEY, advertisedApis, type ApiSpec } from '../protocol/apis.js';
+import { API_BY_KEY, INTER_BROKER_KEYS, advertisedApis, type ApiSpec } from '../protocol/apis.js';
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
 import type { BrokerServices, RequestContext } from '../handlers/context.js';
 import { HANDLERS } from '../handlers/index.js';
@@ -37,7 +37,7 @@ export class Dispatcher {
     const correlationId = frame.readInt32BE(4);
     const api = API_BY_KEY.get(apiKey);
     // Keys the codec knows but no handler serves (inter-broker APIs in single-node mode) are unknown to clients.
-    if (!api || !HANDLERS.has(apiKey)) return this.reject(conn, `unknown API key ${apiKey}`);
+    if (!api || !served(apiKey, this.services.cluster !== null)) return this.reject(conn, `unknown API key ${apiKey}`);
 
     const supported = apiVersion >= api.minVersion && apiVersion <= api.maxVersion;
     if (!supported) {
@@ -93,7 +93,7 @@ export class Dispatcher {
     const api = API_BY_KEY.get(API_VERSIONS_KEY)!;
     const body = {
       errorCode: ErrorCode.UNSUPPORTED_VERSION,
-      apiKeys: apiVersionsList(),
+      apiKeys: apiVersionsList(this.services.cluster !== null),
       throttleTimeMs: 0,
       supportedFeatures: [],
       finalizedFeaturesEpoch: -1,
@@ -109,6 +109,15 @@ export class Dispatcher {
   }
 }
 
-export function apiVersionsList(): { apiKey: number; minVersion: number; maxVersion: number }[] {
-  return advertisedApis((key) => HANDLERS.has(key));
+/**
+ * Whether this broker serves an API key. The inter-broker and controller APIs exist only in a cluster: a
+ * single-node broker does not advertise them, so tools such as kafka-topics skip the reassignment listing
+ * instead of waiting for a controller that will never exist.
+ */
+function served(apiKey: number, clusterMode: boolean): boolean {
+  return HANDLERS.has(apiKey) && (clusterMode || !INTER_BROKER_KEYS.has(apiKey));
+}
+
+export function apiVersionsList(clusterMode: boolean): { apiKey: number; minVersion: number; maxVersion: number }[] {
+  return advertisedApis((key) => served(key, clusterMode));
 }
