@@ -92,7 +92,7 @@ describe('scenarios 1+2: 1 ZooKeeper + 1 broker', () => {
     log(`scenario 1: /brokers/topics/test ${JSON.stringify(assignment)}`);
     log(`scenario 1: /brokers/topics/test/partitions/0/state ${JSON.stringify(s0)}`);
     log(`scenario 1: /brokers/ids/${BROKER} ${JSON.stringify(reg)}; /controller ${JSON.stringify(ctrl)}`);
-  });
+  }, 120_000);
 
   it('scenario 2: kill -9 and restart: topics, configs, data and committed offsets are back', async () => {
     const TOPIC = 'durable';
@@ -168,7 +168,7 @@ describe('scenarios 1+2: 1 ZooKeeper + 1 broker', () => {
     );
     const committed = Object.fromEntries(groups.map((c) => [c[2], c[3]]));
     expect(committed).toEqual({ '0': '1234', '1': '4321' });
-  });
+  }, 240_000);
 });
 
 describe('scenario 3: 2 brokers, rf 2, acks=all, the leader is killed', () => {
@@ -254,7 +254,7 @@ describe('scenario 3: 2 brokers, rf 2, acks=all, the leader is killed', () => {
     const dump = await dumpTopic(bs, TOPIC);
     expect(verifyAcked(producer.acks, dump)).toEqual([]);
     log(`scenario 3: ${producer.acked} acked records, all read back exactly once`);
-  });
+  }, 240_000);
 });
 
 describe('scenario 4: 3 ZooKeeper nodes + 3 brokers, one ZooKeeper node lost', () => {
@@ -324,5 +324,5 @@ describe('scenario 4: 3 ZooKeeper nodes + 3 brokers, one ZooKeeper node lost', (
     expect(zkVictim.isAlive()).toBe(false);
     expect(cluster.liveIds().sort()).toEqual([1, 2, 3]);
     expect(await cluster.controller()).toBeGreaterThan(0);
-  });
+  }, 240_000);
 });

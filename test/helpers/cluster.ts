@@ -2,17 +2,21 @@
 // (Gregor, or Apache Kafka 3.9 in ZooKeeper mode with GREGOR_TEST_TARGET=kafka) with broker.id 1..N, all on
 // 127.0.0.1 with ephemeral ports. Cluster state is observed the way a user would: Kafka Metadata (v4) from any
 // live broker, and ZooKeeper znodes (zkCli for what tests show; a minimal built-in reader for polling).
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startBroker, type ConfigValue, type TestBroker } from './broker.js';
-import { runJava, type ToolOptions, type ToolResult } from './kafka-tools.js';
-import type { Target } from './paths.js';
+import { CACHE_DIR, JAVA_LIB_DIR, TARGET, type Target } from './paths.js';
 import { RawConnection, metadata, type MetadataResult } from './raw-kafka.js';
 import { startZooKeeper, type ZkEnsemble, type ZkNode } from './zookeeper.js';
 
 /** Kafka 3.9's bin/kafka-reassign-partitions.sh and bin/kafka-leader-election.sh main classes. */
+import { zkGetData } from './zk-raw.js';
+
+export { zkGetData };
 export const REASSIGN_TOOL = 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand';
 export const LEADER_ELECTION_TOOL = 'org.apache.kafka.tools.LeaderElectionCommand';
 
@@ -59,6 +63,11 @@ export class TestCluster {
     const zk = opts.zookeeper ?? (await startZooKeeper({ nodes: opts.zookeeperNodes ?? 1, name: `${name}-zk` }));
     const cluster = new TestCluster(name, zk, !opts.zookeeper);
     const n = ids.length;
+    const jvmOptions = [...KAFKA_BROKER_JVM_FLAGS];
+    if ((opts.target ?? TARGET) === 'kafka') {
+      const archive = await kafkaBrokerClassArchive(zk.connectString).catch(() => null);
+      if (archive) jvmOptions.push(`-XX:SharedArchiveFile=${archive}`);
+    }
     const defaults: Record<string, ConfigValue> = {
       'zookeeper.session.timeout.ms': ZK_SESSION_TIMEOUT_MS,
       'zookeeper.connection.timeout.ms': 15_000,
@@ -77,9 +86,7 @@ export class TestCluster {
             brokerId: id,
             zookeeperConnect: zk.connectString,
             target: opts.target,
-            // Kafka target: C1 only. A broker JVM restart takes ~18 s of mostly C2 compilation on 2 busy cores;
-            // the chaos test restarts brokers 10 times. Throughput needs here are tiny.
-            jvmOptions: ['-XX:TieredStopAtLevel=1', '-Xshare:auto'],
+            jvmOptions,
             overrides: { ...defaults, ...(opts.overrides ?? {}), ...(opts.brokerOverrides?.[id] ?? {}) },
           }),
         ),
@@ -219,7 +226,7 @@ export class TestCluster {
     );
   }
 
-  /** Waits until every partition of `topic` has its full replica set in the ISR (`ids`: only these must be). */
+  /** Waits until every partition of `topic` has a leader and its full replica set in the ISR. */
   async waitForFullIsr(topic: string, timeoutMs = 90_000): Promise<PartitionView[]> {
     return this.poll(
       async () => {
@@ -303,11 +310,6 @@ export class TestCluster {
     await this.waitForBrokers(this.liveIds(), timeoutMs);
   }
 
-  /** Runs a Kafka 3.9 tool class (e.g. REASSIGN_TOOL) with the Kafka classpath. */
-  tool(mainClass: string, args: string[], opts: ToolOptions = {}): Promise<ToolResult> {
-    return runJava(mainClass, args, opts);
-  }
-
   /** Kills every broker (SIGKILL: nothing to wait for), removes their dirs, stops ZooKeeper if owned. */
   async stop(): Promise<void> {
     await Promise.all(
@@ -341,6 +343,62 @@ export class TestCluster {
       await sleep(intervalMs);
     }
   }
+}
+
+/**
+ * JVM flags of Kafka brokers in cluster tests: C1 only. On 2 busy cores a broker restart took ~18-34 s, mostly
+ * C2 compilation, and the chaos test restarts brokers 10 times; the throughput needed here is tiny.
+ */
+const KAFKA_BROKER_JVM_FLAGS = ['-XX:TieredStopAtLevel=1', '-Xshare:auto'];
+
+let archivePromise: Promise<string | null> | null = null;
+
+/**
+ * An AppCDS archive of the classes a Kafka 3.9 broker loads while starting (JDK dynamic archive), cached in
+ * $GREGOR_CACHE/java/cds keyed by the JDK version and the jars: cuts broker (re)starts by ~40%. Made once per
+ * machine by starting a throwaway broker (id 900, under a chroot of `zkConnect`) with -XX:ArchiveClassesAtExit and
+ * stopping it. null when it cannot be made (the brokers then start without it). GREGOR_KAFKA_CDS=0 disables it.
+ */
+export function kafkaBrokerClassArchive(zkConnect: string): Promise<string | null> {
+  if (process.env.GREGOR_KAFKA_CDS === '0') return Promise.resolve(null);
+  archivePromise ??= makeArchive(zkConnect).catch(() => null);
+  return archivePromise;
+}
+
+async function makeArchive(zkConnect: string): Promise<string | null> {
+  const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const jars = readdirSync(JAVA_LIB_DIR)
+    .sort()
+    .map((f) => {
+      const st = statSync(join(JAVA_LIB_DIR, f));
+      return `${f}:${st.size}:${st.mtimeMs}`;
+    });
+  const key = createHash('sha256')
+    .update([java.stderr, ...jars, ...KAFKA_BROKER_JVM_FLAGS].join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+  const dir = join(CACHE_DIR, 'java', 'cds');
+  const file = join(dir, `kafka-broker-${key}.jsa`);
+  if (existsSync(file)) return file;
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  const b = await startBroker({
+    name: 'cds-warmup',
+    brokerId: 900,
+    target: 'kafka',
+    zookeeperConnect: `${zkConnect}/gregor-cds-warmup-${process.pid}`,
+    jvmOptions: [...KAFKA_BROKER_JVM_FLAGS, `-XX:ArchiveClassesAtExit=${tmp}`],
+    overrides: { 'zookeeper.session.timeout.ms': ZK_SESSION_TIMEOUT_MS },
+  });
+  await b.stop(60_000); // the archive is written when the JVM exits normally
+  await b.cleanup();
+  if (!existsSync(tmp)) return null;
+  try {
+    renameSync(tmp, file);
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+  return existsSync(file) ? file : null;
 }
 
 export function startCluster(opts: ClusterOptions = {}): Promise<TestCluster> {
@@ -390,81 +448,4 @@ export function parseDescribe(
     out.set(Number(m[1]), { leader: m[2] === 'none' ? -1 : Number(m[2]), replicas: ids(m[3]), isr: ids(m[4]) });
   }
   return out;
-}
-
-/**
- * Reads one znode over ZooKeeper's wire protocol with a throwaway session: ConnectRequest, GetData (no watch),
- * CloseSession. Returns the data as UTF-8 (null for NONODE). Written here rather than with node-zookeeper-client,
- * whose close() during the connect handshake misreads the ConnectResponse and throws from a socket handler.
- */
-export function zkGetData(hostPort: string, path: string, timeoutMs = 5000): Promise<string | null> {
-  const [host, portStr] = hostPort.split(':');
-  return new Promise((resolve, reject) => {
-    const sock = connect({ host, port: Number(portStr) });
-    let buf = Buffer.alloc(0);
-    let stage: 'connect' | 'get' | 'done' = 'connect';
-    const finish = (err: Error | null, value?: string | null): void => {
-      if (stage === 'done') return;
-      stage = 'done';
-      clearTimeout(timer);
-      if (err) {
-        sock.destroy();
-        reject(err);
-        return;
-      }
-      // CloseSession (xid 2, type -11), then let the server close the connection.
-      const close = Buffer.alloc(12);
-      close.writeInt32BE(8, 0);
-      close.writeInt32BE(2, 4);
-      close.writeInt32BE(-11, 8);
-      sock.end(close);
-      setTimeout(() => sock.destroy(), 1000).unref();
-      resolve(value ?? null);
-    };
-    const timer = setTimeout(() => finish(new Error(`ZooKeeper ${hostPort}: no answer within ${timeoutMs} ms`)), timeoutMs);
-    sock.on('error', (e) => finish(e));
-    sock.on('close', () => finish(new Error(`ZooKeeper ${hostPort} closed the connection`)));
-    sock.on('connect', () => {
-      // ConnectRequest: protocolVersion, lastZxidSeen, timeOut, sessionId, passwd (16 zero bytes), readOnly.
-      const req = Buffer.alloc(4 + 4 + 8 + 4 + 8 + 4 + 16 + 1);
-      let o = 4;
-      o = req.writeInt32BE(0, o);
-      o = req.writeBigInt64BE(0n, o);
-      o = req.writeInt32BE(4000, o);
-      o = req.writeBigInt64BE(0n, o);
-      o = req.writeInt32BE(16, o);
-      o += 16;
-      req.writeUInt8(0, o);
-      req.writeInt32BE(req.length - 4, 0);
-      sock.write(req);
-    });
-    sock.on('data', (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      while (buf.length >= 4 && buf.length >= 4 + buf.readInt32BE(0)) {
-        const frame = buf.subarray(4, 4 + buf.readInt32BE(0));
-        buf = buf.subarray(4 + frame.length);
-        if (stage === 'connect') {
-          if (frame.readInt32BE(4) <= 0) return finish(new Error(`ZooKeeper ${hostPort}: session refused`));
-          stage = 'get';
-          const p = Buffer.from(path, 'utf8');
-          const get = Buffer.alloc(4 + 4 + 4 + 4 + p.length + 1);
-          get.writeInt32BE(get.length - 4, 0);
-          get.writeInt32BE(1, 4); // xid
-          get.writeInt32BE(4, 8); // getData
-          get.writeInt32BE(p.length, 12);
-          p.copy(get, 16);
-          get.writeUInt8(0, 16 + p.length); // no watch
-          sock.write(get);
-        } else if (stage === 'get') {
-          const xid = frame.readInt32BE(0);
-          if (xid !== 1) continue; // ping or notification
-          const err = frame.readInt32BE(12);
-          if (err === -101) return finish(null, null); // NONODE
-          if (err !== 0) return finish(new Error(`ZooKeeper ${hostPort}: get ${path} error ${err}`));
-          const len = frame.readInt32BE(16);
-          return finish(null, len < 0 ? '' : frame.subarray(20, 20 + len).toString('utf8'));
-        }
-      }
-    });
-  });
 }

@@ -1,12 +1,12 @@
 // Starts a real Apache ZooKeeper 3.8.4 (the jar test/setup/install.sh puts next to the Kafka jars) for tests:
 // one standalone server or a 3-node quorum, on 127.0.0.1 with ephemeral ports and a temp dir per ensemble.
 // No AdminServer (it would bind Jetty on 8080) and no four-letter words: readiness is checked with a real session.
+import { zkGetData } from './zk-raw.js';
 import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import zookeeper from 'node-zookeeper-client';
 import { freePort } from './broker.js';
 import { runJava, type ToolResult } from './kafka-tools.js';
 import { JAVA_CLASSPATH, SETUP_DIR, TEST_LOG_DIR, requireJavaLibs } from './paths.js';
@@ -203,24 +203,17 @@ class ZkServerProcess implements ZkNode {
 }
 
 /** Opens and closes one session on `connectString`; null on success, else why not. */
-function trySession(connectString: string, timeoutMs: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    const client = zookeeper.createClient(connectString, { sessionTimeout: 4000, spinDelay: 100, retries: 0 });
-    let done = false;
-    const finish = (err: string | null): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      client.close();
-      resolve(err);
-    };
-    const timer = setTimeout(() => finish(`no session within ${timeoutMs} ms`), timeoutMs);
-    client.once('connected', () => {
-      // A session alone is not enough for a quorum member that just (re)joined: a read proves it serves.
-      client.exists('/', (e) => finish(e ? String(e) : null));
-    });
-    client.connect();
-  });
+/**
+ * Whether the node serves: a real session and a read. Over the raw protocol (zk-raw.ts) because
+ * node-zookeeper-client's close() during its connect handshake throws from a socket handler.
+ */
+async function trySession(connectString: string, timeoutMs: number): Promise<string | null> {
+  try {
+    await zkGetData(connectString, '/', timeoutMs);
+    return null;
+  } catch (err) {
+    return String(err);
+  }
 }
 
 /** Starts a ZooKeeper ensemble (standalone for nodes=1) and waits until every node serves. */

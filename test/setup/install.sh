@@ -18,7 +18,8 @@ if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"
 # ---------------------------------------------------------------- Debian packages
 need=()
 command -v kcat >/dev/null 2>&1 || need+=(kcat)
-command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+# javac too: the cluster tests compile a small Java client at test time.
+{ command -v java && command -v javac; } >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
