@@ -21,7 +21,7 @@ import { GroupCoordinator } from './coordinator/group-coordinator.js';
 import { PartitionLogOffsetsStore, OFFSETS_TOPIC } from './server/offsets-store.js';
 import type { BrokerServices } from './handlers/context.js';
 import { initCompression } from './records/compression.js';
-import { startMetricsServer, setPartitionSource } from './metrics.js';
+import { startMetricsServer, setActiveControllerProvider, setPartitionSource } from './metrics.js';
 
 /** The bound address of each listener (ports resolved when the config asked for port 0). */
 export interface BoundListener {
@@ -177,6 +177,7 @@ export class Broker {
         log: childLogger('controller'),
       });
       services.controller = controller;
+      setActiveControllerProvider(() => controller.isActive());
       await controller.startup();
     }
     metadata.on((event) => {

@@ -48,10 +48,16 @@ export class BrokerMetrics {
   readonly isrShrinksTotal: Counter;
   readonly isrExpandsTotal: Counter;
   readonly activeController: Gauge;
+  readonly leaderElectionsTotal: Counter<'type'>;
+  private activeControllerProvider: (() => boolean) | null = null;
   readonly logSize: Gauge<'topic' | 'partition'>;
 
   private logSizeProvider: (() => Iterable<LogSizeSample>) | null = null;
   private partitionProvider: (() => PartitionCounts) | null = null;
+
+  setActiveControllerProvider(provider: (() => boolean) | null): void {
+    this.activeControllerProvider = provider;
+  }
 
   constructor(opts: { defaultMetrics?: boolean; labels?: Record<string, string> } = {}) {
     this.registry = new Registry();
@@ -155,6 +161,15 @@ export class BrokerMetrics {
     this.activeController = new Gauge({
       name: 'kafka_controller_active_controller_count',
       help: '1 when this broker is the active controller.',
+      registers,
+      collect() {
+        if (self.activeControllerProvider) this.set(self.activeControllerProvider() ? 1 : 0);
+      },
+    });
+    this.leaderElectionsTotal = new Counter({
+      name: 'kafka_controller_leader_elections_total',
+      help: 'Partition leader elections written by this broker as controller, by strategy.',
+      labelNames: ['type'],
       registers,
     });
     this.logSize = new Gauge({
@@ -264,6 +279,15 @@ export function recordIsrShrink(): void {
 export function recordIsrExpand(): void {
   brokerMetrics().isrExpandsTotal.inc();
 }
+/** Read on each scrape: whether this broker is the active controller right now. */
+export function setActiveControllerProvider(provider: (() => boolean) | null): void {
+  brokerMetrics().setActiveControllerProvider(provider);
+}
+
+export function recordLeaderElection(type: string, count = 1): void {
+  brokerMetrics().leaderElectionsTotal.inc({ type }, count);
+}
+
 export function setActiveController(active: boolean): void {
   brokerMetrics().activeController.set(active ? 1 : 0);
 }

@@ -8,6 +8,7 @@
  */
 import type { Logger } from 'pino';
 import type { KafkaZkClient } from '../metadata/kafka-zk-client.js';
+import { recordLeaderElection } from '../metrics.js';
 import { elect, type ElectionStrategy, type NewLeaderIsr } from './leader-election.js';
 import { NO_LEADER, tpKey, type ControllerContext, type LeaderIsr, type TopicPartition } from './controller-context.js';
 import type { RequestBatch } from './request-batch.js';
@@ -124,6 +125,8 @@ export class PartitionStateMachine {
         updates.push({ tp, ...elected });
       }
       const conflicts = await this.write(updates, results, (u, state) => this.d.batch().addLeaderAndIsr(u.recipients, u.tp, false));
+      const written = updates.length - conflicts.length;
+      if (written > 0) recordLeaderElection(strategy.kind === 'offline' && strategy.allowUnclean ? 'unclean' : strategy.kind, written);
       if (conflicts.length === 0) break;
       if (attempt >= MAX_CONFLICT_RETRIES) {
         for (const tp of conflicts) results.set(tpKey(tp), { ok: false, reason: 'partition state changed concurrently' });
