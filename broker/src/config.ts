@@ -136,6 +136,24 @@ const throttledReplicas: Validator = (v) => {
     : "must be the literal '*' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],...";
 };
 
+/**
+ * Kafka's TopicConfigHandler.parseThrottledPartitions: the partitions of a topic whose replica on `brokerId`
+ * a `leader.replication.throttled.replicas` / `follower.replication.throttled.replicas` value lists
+ * (`partition:broker,...`; `*` = every partition). Unset or empty: none. Malformed entries (validated on
+ * write, so only hand-edited ZooKeeper data) are skipped.
+ */
+export function throttledPartitionsOn(value: string | null | undefined, brokerId: number): '*' | Set<number> {
+  const out = new Set<number>();
+  const v = value?.trim() ?? '';
+  if (v === '*') return '*';
+  if (v === '') return out;
+  for (const entry of v.split(',')) {
+    const m = /^\s*(\d+)\s*:\s*(\d+)\s*$/.exec(entry);
+    if (m && Number(m[2]) === brokerId) out.add(Number(m[1]));
+  }
+  return out;
+}
+
 /** Kafka's ConfigDef.parseType: values are trimmed (except passwords); errors name the reason only. */
 export function parseConfigValue(type: ConfigValueType, raw: string): ConfigValue {
   const s = type === 'password' ? raw : raw.trim();
@@ -315,8 +333,16 @@ export const BROKER_CONFIGS: readonly ConfigKeyDef[] = [
   key('replica.high.watermark.checkpoint.interval.ms', 'long', 5000, 'How often the high watermark checkpoint is written.'),
   key('replica.selector.class', 'class', null, 'Not used by Gregor.', IGN),
   key('num.replica.fetchers', 'int', 1, 'Fetcher tasks per source broker.', D),
-  key('leader.replication.throttled.rate', 'long', LONG_MAX_S, 'Replication throttle of leaders, bytes/s (dynamic only in Kafka).', { validator: atLeast(0), ...IGN_D }),
-  key('follower.replication.throttled.rate', 'long', LONG_MAX_S, 'Replication throttle of followers, bytes/s (dynamic only in Kafka).', { validator: atLeast(0), ...IGN_D }),
+  key('leader.replication.throttled.rate', 'long', LONG_MAX_S, 'Leader-side replication throttle, bytes/s, for replicas in leader.replication.throttled.replicas (KIP-73; set dynamically, as in Kafka).', {
+    validator: atLeast(0),
+    dynamic: true,
+  }),
+  key('follower.replication.throttled.rate', 'long', LONG_MAX_S, 'Follower-side replication throttle, bytes/s, for replicas in follower.replication.throttled.replicas (KIP-73; set dynamically, as in Kafka).', {
+    validator: atLeast(0),
+    dynamic: true,
+  }),
+  key('replication.quota.window.num', 'int', 11, 'Samples kept for the replication quota rate.', { validator: atLeast(1) }),
+  key('replication.quota.window.size.seconds', 'int', 1, 'Length of one replication quota sample, in seconds.', { validator: atLeast(1) }),
   key('replica.alter.log.dirs.io.max.bytes.per.second', 'long', LONG_MAX_S, 'Not used by Gregor.', { validator: atLeast(0), ...IGN_D }),
   key('controller.socket.timeout.ms', 'int', 30000, 'Socket timeout of controller-to-broker requests.'),
   key('controlled.shutdown.enable', 'boolean', true, 'Move leadership away before stopping.'),
@@ -705,6 +731,12 @@ export class BrokerConfig {
   replicaSocketTimeoutMs = 30000;
   replicaHighWatermarkCheckpointIntervalMs = 5000;
   numReplicaFetchers = 1;
+  /** leader.replication.throttled.rate, bytes/s (dynamic; MAX_SAFE_INTEGER = unthrottled). */
+  leaderReplicationThrottledRate = Number.MAX_SAFE_INTEGER;
+  /** follower.replication.throttled.rate, bytes/s (dynamic; MAX_SAFE_INTEGER = unthrottled). */
+  followerReplicationThrottledRate = Number.MAX_SAFE_INTEGER;
+  replicationQuotaWindowNum = 11;
+  replicationQuotaWindowSizeSeconds = 1;
   controllerSocketTimeoutMs = 30000;
   controlledShutdownEnable = true;
   controlledShutdownMaxRetries = 3;
@@ -927,6 +959,10 @@ export class BrokerConfig {
     this.replicaSocketTimeoutMs = int('replica.socket.timeout.ms');
     this.replicaHighWatermarkCheckpointIntervalMs = int('replica.high.watermark.checkpoint.interval.ms');
     this.numReplicaFetchers = int('num.replica.fetchers');
+    this.leaderReplicationThrottledRate = int('leader.replication.throttled.rate');
+    this.followerReplicationThrottledRate = int('follower.replication.throttled.rate');
+    this.replicationQuotaWindowNum = int('replication.quota.window.num');
+    this.replicationQuotaWindowSizeSeconds = int('replication.quota.window.size.seconds');
     this.controllerSocketTimeoutMs = int('controller.socket.timeout.ms');
     this.controlledShutdownEnable = this.getBool('controlled.shutdown.enable');
     this.controlledShutdownMaxRetries = int('controlled.shutdown.max.retries');

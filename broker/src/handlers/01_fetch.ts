@@ -8,6 +8,12 @@
  * carries session id 0, which tells clients to send full fetch requests, and a request naming a session
  * gets FETCH_SESSION_ID_NOT_FOUND. Long polling: when less than minBytes is available the request waits
  * for an append to one of its partitions, at most maxWaitMs.
+ *
+ * Replication throttling (KIP-73): a follower fetching a partition listed for this broker in
+ * `leader.replication.throttled.replicas` gets no records for it while the leader quota
+ * (`leader.replication.throttled.rate`) is exceeded, unless it is in the ISR; other partitions of the same
+ * request are served as usual. The bytes of throttled partitions in each follower response are recorded
+ * against the quota (Kafka's sizeOfThrottledPartitions, counting record bytes).
  */
 import type { Handler, RequestContext } from './context.js';
 import type { FetchRequest, FetchResponse } from '../protocol/messages/01_fetch.js';
@@ -62,6 +68,8 @@ interface ReadResultAll {
   hasError: boolean;
   /** A follower must truncate: answer now rather than long-poll. */
   diverging: boolean;
+  /** Record bytes of partitions under the leader replication throttle (follower fetches only). */
+  throttledBytes: number;
 }
 
 /**
@@ -74,6 +82,7 @@ function readAll(req: FetchRequest, ctx: RequestContext, topics: ResolvedTopic[]
   let diverging = false;
   let budget = req.maxBytes > 0 ? req.maxBytes : 0x7fffffff;
   let bytes = 0;
+  let throttledBytes = 0;
   let hasError = false;
   const readCommitted = req.isolationLevel === 1;
   const responses: TopicResponse[] = [];
@@ -119,7 +128,11 @@ function readAll(req: FetchRequest, ctx: RequestContext, topics: ResolvedTopic[]
         const hw = log.highWatermark;
         // Followers replicate everything the leader has; consumers see only what the ISR has.
         const maxOffset = fromFollower ? log.logEndOffset : hw;
-        if (p.fetchOffset < maxOffset && budget > 0) {
+        const quotaTracked = fromFollower && replicas.leaderQuota.isThrottled(resolved.name, p.partition);
+        // KIP-73: a throttled partition simply returns no records this round (Kafka returns an empty set).
+        const heldBack = quotaTracked && replicas.shouldLeaderThrottle(partition, replicaId);
+        if (heldBack && firstPass && p.fetchOffset < maxOffset) replicas.leaderQuota.noteHeldBack(resolved.name, p.partition);
+        if (p.fetchOffset < maxOffset && budget > 0 && !heldBack) {
           const limit = Math.min(p.partitionMaxBytes, budget);
           // Kafka lets the first partition with data exceed the limits by one batch so consumers progress.
           const result = log.read(p.fetchOffset, limit, { maxOffset, minOneMessage: bytes === 0 });
@@ -128,6 +141,7 @@ function readAll(req: FetchRequest, ctx: RequestContext, topics: ResolvedTopic[]
           budget -= size;
           bytes += size;
           if (size > 0 && !fromFollower) recordBytesOut(resolved.name, size);
+          if (quotaTracked) throttledBytes += size;
         }
         partitions.push({
           partitionIndex: p.partition,
@@ -150,7 +164,7 @@ function readAll(req: FetchRequest, ctx: RequestContext, topics: ResolvedTopic[]
     }
     responses.push({ topic: resolved.name ?? '', topicId: resolved.topicId, partitions });
   });
-  return { responses, bytes, hasError, diverging };
+  return { responses, bytes, hasError, diverging, throttledBytes };
 }
 
 export const handleFetch: Handler<FetchRequest, FetchResponse> = async (req, ctx) => {
@@ -173,5 +187,7 @@ export const handleFetch: Handler<FetchRequest, FetchResponse> = async (req, ctx
       if (result.bytes >= req.minBytes || result.hasError || result.diverging) break;
     }
   }
+  // Only the response actually sent counts against the leader quota (in-sync followers' bytes included).
+  if (replicaId >= 0 && result.throttledBytes > 0) ctx.services.replicas.leaderQuota.record(result.throttledBytes);
   return { ...base, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
 };

@@ -14,6 +14,12 @@
  * Everything that touches a log runs synchronously after a response arrives, and each response is
  * applied only if the partition's fetch state is still the one the request was built from: a
  * LeaderAndIsr that removed or re-added the partition meanwhile makes the response stale.
+ *
+ * Replication throttling (KIP-73, Kafka's shouldFollowerThrottle): while the follower quota
+ * (`follower.replication.throttled.rate`) is exceeded, partitions listed for this broker in
+ * `follower.replication.throttled.replicas` are left out of fetch requests unless they are caught up with
+ * the leader's HW (lag 0 after the last fetch with data); with nothing left to fetch the fetcher sleeps
+ * replica.fetch.backoff.ms, as Kafka's does. Bytes received for throttled partitions are recorded.
  */
 import type { Logger } from 'pino';
 import type { BrokerConfig } from '../config.js';
@@ -24,6 +30,7 @@ import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from '
 import { BASE_OFFSET_OFFSET, BATCH_LENGTH_OFFSET, LAST_OFFSET_DELTA_OFFSET, LOG_OVERHEAD, RECORD_BATCH_OVERHEAD, readInt64BE } from '../records/batch.js';
 import { truncationOffset } from './isr.js';
 import type { Partition } from './partition.js';
+import type { ReplicaQuota } from './replication-quota.js';
 
 const FETCH = 1;
 const LIST_OFFSETS = 2;
@@ -50,6 +57,8 @@ export interface FetcherHost {
   readonly config: BrokerConfig;
   /** After a follower append or truncation: wake waiters, keep metrics current. */
   onFollowerProgress(p: Partition): void;
+  /** KIP-73 follower-side quota; none = never throttled. */
+  readonly followerQuota?: ReplicaQuota;
 }
 
 export type FetchPhase = 'truncating' | 'fetching' | 'fenced';
@@ -62,6 +71,11 @@ interface FetchState {
   /** No request for this partition before this time (backoff). */
   delayedUntil: number;
   failures: number;
+  /**
+   * Leader HW minus our log end after the last fetch that brought data (Kafka's PartitionFetchState.lag);
+   * null until then. 0 = caught up ("in sync" for the follower throttle).
+   */
+  lag: number | null;
 }
 
 /** Splits a records buffer into its whole batches (a trailing partial batch is dropped, as Kafka does). */
@@ -113,7 +127,7 @@ export class ReplicaFetcher {
   /** Starts (or restarts) following these partitions from this fetcher's broker; truncation first. */
   addPartitions(partitions: Partition[]): void {
     for (const p of partitions) {
-      this.states.set(p.key, { partition: p, leaderEpoch: p.leaderEpoch, phase: 'truncating', delayedUntil: 0, failures: 0 });
+      this.states.set(p.key, { partition: p, leaderEpoch: p.leaderEpoch, phase: 'truncating', delayedUntil: 0, failures: 0, lag: null });
     }
     this.wake();
   }
@@ -185,7 +199,13 @@ export class ReplicaFetcher {
           await this.sleep(next === Infinity ? 1000 : next - now);
           continue;
         }
-        await this.fetchPhase(fetching);
+        const unthrottled = this.withoutThrottled(fetching);
+        if (unthrottled.length === 0) {
+          // Everything is held back by the follower quota (Kafka: an empty fetch waits fetchBackOffMs).
+          await this.sleep(this.host.config.replicaFetchBackoffMs);
+          continue;
+        }
+        await this.fetchPhase(unthrottled);
       } catch (err) {
         // A bug or an unexpected storage failure must not kill replication for every partition.
         this.log.error({ err, leader: this.sourceBrokerId }, 'replica fetcher iteration failed');
@@ -280,6 +300,24 @@ export class ReplicaFetcher {
 
   // ---------------------------------------------------------------------------------------- fetching
 
+  /**
+   * Kafka's shouldFollowerThrottle, per partition: not caught up, listed as throttled, quota exceeded
+   * ("to avoid ISR thrashing" a caught-up replica is never held back).
+   */
+  private withoutThrottled(list: FetchState[]): FetchState[] {
+    const quota = this.host.followerQuota;
+    if (!quota) return list;
+    let exceeded: boolean | undefined;
+    return list.filter((s) => {
+      const p = s.partition;
+      if ((s.lag !== null && s.lag <= 0) || !quota.isThrottled(p.topic, p.index)) return true;
+      exceeded ??= quota.isQuotaExceeded();
+      if (!exceeded) return true;
+      quota.noteHeldBack?.(p.topic, p.index);
+      return false;
+    });
+  }
+
   private async fetchPhase(list: FetchState[]): Promise<void> {
     const cfg = this.host.config;
     const sent = new Map<string, { s: FetchState; offset: number }>();
@@ -371,6 +409,9 @@ export class ReplicaFetcher {
     }
     const buf = asBuffer(pd.records);
     if (buf && buf.length > 0) {
+      const quota = this.host.followerQuota;
+      // Kafka records the fetched size of every throttled partition, caught up or not.
+      if (quota?.isThrottled(p.topic, p.index)) quota.record(buf.length);
       const batches = wholeBatches(buf).filter((b) => b.last >= log.logEndOffset);
       if (batches.length > 0) {
         // A batch straddling our log end: the leader's batch boundaries differ from ours there, so our
@@ -378,6 +419,7 @@ export class ReplicaFetcher {
         if (batches[0]!.base < log.logEndOffset) this.truncateTo(s, batches[0]!.base, 'batch boundary differs from the leader');
         const data = buf.subarray(batches[0]!.start, batches[batches.length - 1]!.end);
         log.append(data, { leaderEpoch: s.leaderEpoch, assignOffsets: false });
+        s.lag = Math.max(0, pd.highWatermark - log.logEndOffset);
       }
     }
     // Follower HW: the leader's, but never beyond what we have.

@@ -16,6 +16,7 @@ import { Partition, partitionKey } from './partition.js';
 import { DelayedProduceQueue } from './delayed-produce.js';
 import { type InterBrokerClient, type FetcherHost, ReplicaFetcherManager } from './replica-fetcher.js';
 import { type EpochEndOffset, canJoinIsr, divergingEpoch, outOfSyncReplicas, updateFetchState } from './isr.js';
+import { ReplicationQuotaManager } from './replication-quota.js';
 
 export { Partition, partitionKey } from './partition.js';
 
@@ -110,6 +111,10 @@ export class ReplicaManager implements FetcherHost {
   private alterRetryTimer: NodeJS.Timeout | null = null;
   private alterFailures = 0;
   private stopped = false;
+  /** KIP-73 leader side: bytes served to followers for partitions in leader.replication.throttled.replicas. */
+  readonly leaderQuota: ReplicationQuotaManager;
+  /** KIP-73 follower side (FetcherHost): bytes fetched for partitions in follower.replication.throttled.replicas. */
+  readonly followerQuota: ReplicationQuotaManager;
 
   constructor(options: ReplicaManagerOptions);
   /** The single-node form used before cluster mode existed. */
@@ -122,6 +127,18 @@ export class ReplicaManager implements FetcherHost {
     this.log = opts.log ?? childLogger('replicas');
     this.cluster = opts.cluster;
     this.registerMetrics = opts.registerMetrics ?? true;
+    const quota = (type: 'leader' | 'follower'): ReplicationQuotaManager =>
+      new ReplicationQuotaManager({
+        type,
+        brokerId: this.config.brokerId,
+        numSamples: this.config.replicationQuotaWindowNum,
+        windowSizeSeconds: this.config.replicationQuotaWindowSizeSeconds,
+        // Read on every check: a dynamic broker config change (applyDynamicBrokerConfigs) applies at once.
+        bound: type === 'leader' ? () => this.config.leaderReplicationThrottledRate : () => this.config.followerReplicationThrottledRate,
+        throttledReplicas: (topic) => this.metadata.topic(topic)?.configs[`${type}.replication.throttled.replicas`],
+      });
+    this.leaderQuota = quota('leader');
+    this.followerQuota = quota('follower');
     if (this.cluster) {
       const factory = this.cluster.clientFactory ?? ((clientId, resolve) => new NetworkClient(clientId, resolve));
       const resolve = (id: number): { host: string; port: number } | undefined => this.brokerAddress(id);
@@ -153,7 +170,15 @@ export class ReplicaManager implements FetcherHost {
       // LeaderAndIsr can create a log before the topic (and its config overrides) reached the store, so
       // its appearance re-applies the config too.
       this.metadata.on((event) => {
+        if (event.type === 'topicDeleted') {
+          this.leaderQuota.invalidate(event.topic, true);
+          this.followerQuota.invalidate(event.topic, true);
+          return;
+        }
         if (event.type !== 'topicConfigChanged' && event.type !== 'topicCreated' && event.type !== 'partitionsAdded') return;
+        // The throttled-replicas lists are re-read from the topic's configs on next use.
+        this.leaderQuota.invalidate(event.topic);
+        this.followerQuota.invalidate(event.topic);
         try {
           const t = this.metadata.topic(event.topic);
           if (t) this.logs.updateConfig(t.name, resolveLogConfig(this.config, t.configs));
@@ -183,9 +208,13 @@ export class ReplicaManager implements FetcherHost {
             break;
           }
           case 'topicDeleted':
+            this.leaderQuota.invalidate(event.topic, true);
+            this.followerQuota.invalidate(event.topic, true);
             this.dropTopic(event.topic);
             break;
           case 'topicConfigChanged': {
+            this.leaderQuota.invalidate(event.topic);
+            this.followerQuota.invalidate(event.topic);
             const t = this.metadata.topic(event.topic);
             if (t) this.logs.updateConfig(t.name, resolveLogConfig(this.config, t.configs));
             break;
@@ -380,6 +409,16 @@ export class ReplicaManager implements FetcherHost {
   }
 
   // ------------------------------------------------------------------------------------------ leader: follower fetches
+
+  /**
+   * Kafka's shouldLeaderThrottle (KIP-73): a follower's fetch of this partition gets no records this round
+   * when the partition is in leader.replication.throttled.replicas for this broker, the leader quota is
+   * exceeded, and the follower is not in the ISR ("to avoid ISR thrashing").
+   */
+  shouldLeaderThrottle(p: Partition, replicaId: number): boolean {
+    if (p.isr.includes(replicaId) || !this.leaderQuota.isThrottled(p.topic, p.index)) return false;
+    return this.leaderQuota.isQuotaExceeded();
+  }
 
   /**
    * Leader side of a follower Fetch (KIP-595): where the follower's last fetched epoch really ends when
