@@ -1,6 +1,5 @@
 // Controller election, failover and fencing against a real ZooKeeper (test/helpers/zookeeper.ts).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ZkEnsemble, startZooKeeper } from '../../test/helpers/zookeeper.js';
+import { describe, expect, it } from 'vitest';
 import { ControllerMovedError } from '../src/metadata/kafka-zk-client.js';
 import { newTopicId } from '../src/server/topic-names.js';
 import { REQUEST_TYPE_UNKNOWN } from '../src/controller/request-batch.js';
@@ -13,38 +12,21 @@ import {
   waitForState,
   type FakeBroker,
   type TestController,
+  useZooKeeper,
 } from './controller-fixtures.js';
 
-let ensemble: ZkEnsemble;
-let chrootSeq = 0;
-const cleanups: (() => Promise<void>)[] = [];
-
-function connectString(): string {
-  chrootSeq += 1;
-  return `${ensemble.connectString}/election-${process.pid}-${chrootSeq}`;
-}
-
-beforeAll(async () => {
-  ensemble = await startZooKeeper({ name: 'controller-election' });
-});
-
-afterAll(async () => {
-  await ensemble?.stop();
-});
-
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
+const zoo = useZooKeeper('controller-election', 'election');
+const connectString = (): string => zoo.connectString();
 
 async function controller(connect: string, id: number): Promise<TestController> {
   const c = await startController(connect, id);
-  cleanups.push(() => c.stop());
+  zoo.defer(() => c.stop());
   return c;
 }
 
 async function broker(connect: string, id: number): Promise<FakeBroker> {
   const b = await registerBroker(connect, id);
-  cleanups.push(() => b.close());
+  zoo.defer(() => b.close());
   return b;
 }
 
@@ -132,7 +114,7 @@ describe('controller election', () => {
 
     // Another controller moved /controller_epoch on (controller 1 has not noticed: nothing watches the epoch).
     const admin = await connectZk(connect);
-    cleanups.push(() => admin.close());
+    zoo.defer(() => admin.close());
     await admin.setData('/controller_epoch', Buffer.from('2'));
 
     // Controller 1's next write (moving leadership off broker 1) is refused; it answers NOT_CONTROLLER and resigns.

@@ -1,5 +1,8 @@
 // Shared pieces of the controller tests: ZooKeeper sessions for broker registrations and controllers, and a
-// NetworkClient stand-in that records what the controller sends (its output is what these tests check).
+// NetworkClient stand-in that records what the controller sends (its output is what these tests check), and
+// the per-file ZooKeeper ensemble with a fresh chroot per test and cleanups run after each.
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { type ZkEnsemble, startZooKeeper } from '../../test/helpers/zookeeper.js';
 import { KafkaZkClient } from '../src/metadata/kafka-zk-client.js';
 import type { ControllerNetwork } from '../src/controller/controller-channel.js';
 import { KafkaController, type KafkaControllerConfig } from '../src/controller/kafka-controller.js';
@@ -155,6 +158,61 @@ export async function waitForState(
     },
     { timeoutMs: 20_000, intervalMs: 50, what },
   );
+}
+
+/** The ZooKeeper of one test file: see useZooKeeper. */
+export interface ZkTestEnv {
+  /** A fresh chroot in the file's ensemble, `<ensemble>/<chrootPrefix>-<pid>-<n>`. */
+  connectString(): string;
+  /** Runs `cleanup` after the current test, the last registered first; its errors are ignored. */
+  defer(cleanup: () => Promise<void>): void;
+}
+
+/**
+ * Starts a ZooKeeper ensemble named `name` for the calling test file (beforeAll/afterAll) and runs the
+ * deferred cleanups after each test. Call at the top level of the file.
+ */
+export function useZooKeeper(name: string, chrootPrefix: string): ZkTestEnv {
+  let ensemble: ZkEnsemble;
+  let chrootSeq = 0;
+  const cleanups: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    ensemble = await startZooKeeper({ name });
+  });
+  afterAll(async () => {
+    await ensemble?.stop();
+  });
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+  });
+  return {
+    connectString() {
+      chrootSeq += 1;
+      return `${ensemble.connectString}/${chrootPrefix}-${process.pid}-${chrootSeq}`;
+    },
+    defer(cleanup) {
+      cleanups.push(cleanup);
+    },
+  };
+}
+
+export interface TestCluster {
+  connect: string;
+  brokers: Map<number, FakeBroker>;
+  c: TestController;
+}
+
+/** Registers brokers `ids` in a fresh chroot and starts a controller as the first of them; stopped after the test. */
+export async function startCluster(env: ZkTestEnv, ids: number[], config: Partial<KafkaControllerConfig> = {}): Promise<TestCluster> {
+  const connect = env.connectString();
+  const brokers = new Map<number, FakeBroker>();
+  for (const id of ids) brokers.set(id, await registerBroker(connect, id));
+  const c = await startController(connect, ids[0]!, config);
+  env.defer(async () => {
+    await c.stop();
+    for (const b of brokers.values()) await b.close();
+  });
+  return { connect, brokers, c };
 }
 
 export { waitFor };

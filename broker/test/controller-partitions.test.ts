@@ -1,7 +1,6 @@
 // Partition leadership driven by the controller against a real ZooKeeper: new topics and partitions,
 // broker loss and return, AlterPartition, controlled shutdown, leader elections, topic deletion.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ZkEnsemble, startZooKeeper } from '../../test/helpers/zookeeper.js';
+import { describe, expect, it } from 'vitest';
 import { newTopicId } from '../src/server/topic-names.js';
 import type { AlterPartitionRequest } from '../src/protocol/messages/56_alter_partition.js';
 import { ELECTION_PREFERRED, ELECTION_UNCLEAN } from '../src/controller/kafka-controller.js';
@@ -13,41 +12,20 @@ import {
   waitFor,
   waitForState,
   type FakeBroker,
-  type TestController,
+  startCluster,
+  type TestCluster,
+  useZooKeeper,
 } from './controller-fixtures.js';
 
-let ensemble: ZkEnsemble;
-let chrootSeq = 0;
-const cleanups: (() => Promise<void>)[] = [];
+const zoo = useZooKeeper('controller-partitions', 'partitions');
 
-beforeAll(async () => {
-  ensemble = await startZooKeeper({ name: 'controller-partitions' });
-});
-afterAll(async () => {
-  await ensemble?.stop();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
-
-interface Cluster {
-  connect: string;
-  brokers: Map<number, FakeBroker>;
-  c: TestController;
+interface Cluster extends TestCluster {
   restart(id: number): Promise<FakeBroker>;
   kill(id: number): Promise<void>;
 }
 
 async function cluster(ids: number[], config: Parameters<typeof startController>[2] = {}): Promise<Cluster> {
-  chrootSeq += 1;
-  const connect = `${ensemble.connectString}/partitions-${process.pid}-${chrootSeq}`;
-  const brokers = new Map<number, FakeBroker>();
-  for (const id of ids) brokers.set(id, await registerBroker(connect, id));
-  const c = await startController(connect, ids[0]!, config);
-  cleanups.push(async () => {
-    await c.stop();
-    for (const b of brokers.values()) await b.close();
-  });
+  const { connect, brokers, c } = await startCluster(zoo, ids, config);
   return {
     connect,
     brokers,
@@ -396,7 +374,7 @@ describe('controller partition state', () => {
   it('handles the preferred election znode and removes it', async () => {
     const cl = await cluster([1, 2]);
     const admin = await connectZk(cl.connect);
-    cleanups.push(() => admin.close());
+    zoo.defer(() => admin.close());
     await cl.c.zk.createTopic('pz', newTopicId(), [[1, 2]]);
     await waitForState(cl.c.zk, 'pz', 0, () => true, 'pz-0 state');
     await cl.c.controller.controlledShutdown(1, cl.brokers.get(1)!.epoch);

@@ -1,43 +1,23 @@
 // Partition reassignment (AlterPartitionReassignments and /admin/reassign_partitions) against a real
 // ZooKeeper: RS = ORS + TRS while reassigning, completion once TRS ⊆ ISR, cancellation.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ZkEnsemble, startZooKeeper } from '../../test/helpers/zookeeper.js';
+import { describe, expect, it } from 'vitest';
 import { newTopicId } from '../src/server/topic-names.js';
 import {
   connectZk,
-  registerBroker,
   startController,
   stateJson,
   waitFor,
   waitForState,
   type FakeBroker,
   type TestController,
+  startCluster,
+  useZooKeeper,
 } from './controller-fixtures.js';
 
-let ensemble: ZkEnsemble;
-let chrootSeq = 0;
-const cleanups: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  ensemble = await startZooKeeper({ name: 'controller-reassignment' });
-});
-afterAll(async () => {
-  await ensemble?.stop();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
+const zoo = useZooKeeper('controller-reassignment', 'reassign');
 
 async function setup(topic: string, assignment: number[][]): Promise<{ connect: string; c: TestController; brokers: Map<number, FakeBroker>; topicId: string }> {
-  chrootSeq += 1;
-  const connect = `${ensemble.connectString}/reassign-${process.pid}-${chrootSeq}`;
-  const brokers = new Map<number, FakeBroker>();
-  for (const id of [1, 2, 3]) brokers.set(id, await registerBroker(connect, id));
-  const c = await startController(connect, 1);
-  cleanups.push(async () => {
-    await c.stop();
-    for (const b of brokers.values()) await b.close();
-  });
+  const { connect, brokers, c } = await startCluster(zoo, [1, 2, 3]);
   const topicId = newTopicId();
   await c.zk.createTopic(topic, topicId, assignment);
   await waitForState(c.zk, topic, assignment.length - 1, () => true, `${topic} states`);
@@ -170,7 +150,7 @@ describe('controller reassignment', () => {
   it('picks up /admin/reassign_partitions and removes the entry when done', async () => {
     const s = await setup('z', [[1, 2]]);
     const admin = await connectZk(s.connect);
-    cleanups.push(() => admin.close());
+    zoo.defer(() => admin.close());
     await admin.createRecursive(
       '/admin/reassign_partitions',
       Buffer.from('{"version":1,"partitions":[{"topic":"z","partition":0,"replicas":[1,3]}]}'),
@@ -192,7 +172,7 @@ describe('controller reassignment', () => {
     await s.c.controller.alterPartitionReassignments([{ topic: 'resume', partition: 0, replicas: [2, 3] }]);
     await expandIsr(s, 'resume', 0, [1, 2]);
     const other = await startController(s.connect, 2);
-    cleanups.push(() => other.stop());
+    zoo.defer(() => other.stop());
     await s.c.controller.shutdown();
     await waitFor(() => other.controller.isActive(), { what: 'controller 2 active' });
     await other.controller.idle();

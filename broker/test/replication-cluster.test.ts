@@ -1,207 +1,61 @@
 // Two ZooKeeper-mode ReplicaManagers in one process, each behind a real Gregor listener on its own temp
 // log dir, driven by hand-made LeaderAndIsr/StopReplica requests (the test plays the controller; its
 // AlterPartition answers come from an in-process fake). Produces go through the real Produce handler
-// over TCP, replication through the real fetchers and Fetch handler.
+// over TCP, replication through the real fetchers and Fetch handler. Fixtures: replication-fixtures.ts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { configFromProperties, type BrokerConfig } from '../src/config.js';
+import { configFromProperties } from '../src/config.js';
 import { childLogger } from '../src/log.js';
-import { NetworkClient } from '../src/client/network-client.js';
-import type { BrokerServices } from '../src/handlers/context.js';
+import type { NetworkClient } from '../src/client/network-client.js';
 import type { MetadataStore, TopicRecord } from '../src/metadata/store.js';
 import { ErrorCode } from '../src/protocol/errors.js';
 import type { FetchRequest, FetchResponse } from '../src/protocol/messages/01_fetch.js';
 import type { ProduceRequest, ProduceResponse } from '../src/protocol/messages/00_produce.js';
 import type { LeaderAndIsrRequest } from '../src/protocol/messages/04_leader_and_isr.js';
 import type { StopReplicaRequest } from '../src/protocol/messages/05_stop_replica.js';
-import type { AlterPartitionRequest, AlterPartitionResponse } from '../src/protocol/messages/56_alter_partition.js';
 import { buildBatch } from '../src/records/builder.js';
 import { readRecords } from '../src/records/record.js';
 import { initCompression } from '../src/records/compression.js';
 import { ReplicaManager } from '../src/replication/replica-manager.js';
-import type { InterBrokerClient } from '../src/replication/replica-fetcher.js';
-import { Dispatcher } from '../src/server/dispatcher.js';
-import { KafkaListener } from '../src/server/listener.js';
 import { LogManager } from '../src/storage/log-manager.js';
+import { CONTROLLER_EPOCH, CONTROLLER_ID, ReplicationCluster, until, type Node } from './replication-fixtures.js';
 
 const TOPIC = 'events';
 const TOPIC_ID = 'rJlqsVbXQ_a3Xg4G7Jk1jQ';
-const CONTROLLER_ID = 99;
 
-type Endpoint = { host: string; port: number };
-
-/** What the test's "controller" knows: partition state per key, and every AlterPartition it got. */
-class FakeController {
-  readonly state = new Map<string, { leader: number; leaderEpoch: number; isr: number[]; partitionEpoch: number }>();
-  readonly alterRequests: AlterPartitionRequest[] = [];
-  /** When set, AlterPartition answers this per-partition error. */
-  rejectWith: number | null = null;
-
-  client(): InterBrokerClient {
-    return {
-      send: async <Resp,>(_brokerId: number, apiKey: number, version: number, body: unknown): Promise<Resp> => {
-        expect(apiKey).toBe(56);
-        const req = body as AlterPartitionRequest;
-        this.alterRequests.push(req);
-        const resp: AlterPartitionResponse = {
-          throttleTimeMs: 0,
-          errorCode: 0,
-          topics: req.topics.map((t) => ({
-            topicName: t.topicName,
-            topicId: t.topicId,
-            partitions: t.partitions.map((p) => {
-              const key = `${TOPIC}-${p.partitionIndex}`;
-              const cur = this.state.get(key)!;
-              const newIsr = version >= 3 ? p.newIsrWithEpochs.map((b) => b.brokerId) : p.newIsr;
-              let errorCode = 0;
-              if (this.rejectWith !== null) errorCode = this.rejectWith;
-              else if (p.partitionEpoch !== cur.partitionEpoch) errorCode = ErrorCode.INVALID_UPDATE_VERSION;
-              else if (p.leaderEpoch !== cur.leaderEpoch) errorCode = ErrorCode.FENCED_LEADER_EPOCH;
-              else {
-                cur.isr = newIsr.slice();
-                cur.partitionEpoch++;
-              }
-              return { partitionIndex: p.partitionIndex, errorCode, leaderId: cur.leader, leaderEpoch: cur.leaderEpoch, isr: cur.isr, leaderRecoveryState: 0, partitionEpoch: cur.partitionEpoch };
-            }),
-          })),
-        };
-        return resp as Resp;
-      },
-      close: () => {},
-    };
-  }
-}
-
-interface Node {
-  id: number;
-  config: BrokerConfig;
-  replicas: ReplicaManager;
-  logs: LogManager;
-  listener: KafkaListener;
-  dir: string;
-  events: [string, number, boolean, number][];
-  close(): Promise<void>;
-}
-
-const endpoints = new Map<number, Endpoint>();
-const nodes: Node[] = [];
-const clients: NetworkClient[] = [];
-let controller: FakeController;
-let controllerEpoch = 1;
-
-function fakeMetadata(): MetadataStore {
-  const topic: TopicRecord = {
-    name: TOPIC,
-    topicId: TOPIC_ID,
-    partitions: [{ partition: 0, replicas: [1, 2], leader: 1, leaderEpoch: 0, isr: [1, 2], partitionEpoch: 0 }],
-    configs: {},
-    internal: false,
-  };
-  return {
-    topic: (name: string) => (name === TOPIC ? topic : undefined),
-    topicById: (id: string) => (id === TOPIC_ID ? topic : undefined),
-    topics: () => [topic],
-    on: () => {},
-  } as unknown as MetadataStore;
-}
-
-async function startNode(id: number): Promise<Node> {
-  await initCompression();
-  const dir = mkdtempSync(join(tmpdir(), `gregor-repl-${id}-`));
-  const config = configFromProperties({
-    'broker.id': String(id),
-    'log.dirs': dir,
-    listeners: 'PLAINTEXT://127.0.0.1:0',
-    'replica.lag.time.max.ms': '1500',
-    'replica.fetch.wait.max.ms': '200',
-    'replica.fetch.backoff.ms': '200',
-    'gregor.metrics.port': '-1',
-  });
-  const metadata = fakeMetadata();
-  const logs = new LogManager([dir], { brokerId: id, clusterId: 'replication-test', defaultConfig: config.defaultLogConfig(), retentionCheckIntervalMs: 0 });
-  await logs.startup();
-  const replicas = new ReplicaManager({
-    config,
-    metadata,
-    logs,
-    registerMetrics: false,
-    cluster: {
-      metadataCache: { controllerId: () => CONTROLLER_ID, brokerEndpoint: (bid) => endpoints.get(bid) },
-      brokerEpoch: () => 100 + id,
-      clientFactory: (clientId, resolve) => (clientId.includes('alter-partition') ? controller.client() : new NetworkClient(clientId, resolve)),
-    },
-  });
-  replicas.startup();
-  const events: Node['events'] = [];
-  replicas.onLeadershipChange((t, p, isLeader, epoch) => events.push([t, p, isLeader, epoch]));
-  const services = { config, metadata, logs, replicas, now: () => Date.now() } as unknown as BrokerServices;
-  const listener = new KafkaListener({ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }, new Dispatcher(services, childLogger('network')), 100 << 20, childLogger('network'));
-  const port = await listener.listen();
-  endpoints.set(id, { host: '127.0.0.1', port });
-  const node: Node = {
-    id,
-    config,
-    replicas,
-    logs,
-    listener,
-    dir,
-    events,
-    close: async () => {
-      await listener.close();
-      await replicas.shutdown();
-      await logs.shutdown();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  nodes.push(node);
-  return node;
-}
+const cluster = new ReplicationCluster({
+  topic: TOPIC,
+  topicId: TOPIC_ID,
+  partitions: [0],
+  isr: [1, 2],
+  dirPrefix: 'gregor-repl',
+  clusterId: 'replication-test',
+  properties: { 'replica.lag.time.max.ms': '1500', 'replica.fetch.wait.max.ms': '200', 'replica.fetch.backoff.ms': '200' },
+});
+const startNode = (id: number): Promise<Node> => cluster.startNode(id);
+const client = (): NetworkClient => cluster.client();
 
 /**
- * The controller's side of a leadership change: record it (a new partition epoch) and send LeaderAndIsr
- * to the given replicas. `resend` sends the current state unchanged (a replica coming back).
+ * The controller's side of a leadership change of partition 0: record it (a new partition epoch) and send
+ * LeaderAndIsr to the given replicas. `resend` sends the current state unchanged (a replica coming back).
  */
 function leaderAndIsr(targets: Node[], leader: number, leaderEpoch: number, isr: number[], resend = false): void {
-  const replicas = [1, 2];
-  const prev = controller.state.get(`${TOPIC}-0`);
+  const prev = cluster.controller.state.get(`${TOPIC}-0`);
   if (resend) {
     expect(prev).toMatchObject({ leader, leaderEpoch });
     isr = prev!.isr;
   }
   const partitionEpoch = resend ? prev!.partitionEpoch : (prev?.partitionEpoch ?? -1) + 1;
-  controller.state.set(`${TOPIC}-0`, { leader, leaderEpoch, isr: isr.slice(), partitionEpoch });
-  for (const n of targets) {
-    const req: LeaderAndIsrRequest = {
-      controllerId: CONTROLLER_ID,
-      isKRaftController: false,
-      controllerEpoch,
-      brokerEpoch: 100 + n.id,
-      type: 0,
-      ungroupedPartitionStates: [],
-      topicStates: [
-        {
-          topicName: TOPIC,
-          topicId: TOPIC_ID,
-          partitionStates: [
-            { topicName: TOPIC, partitionIndex: 0, controllerEpoch, leader, leaderEpoch, isr, partitionEpoch, replicas, addingReplicas: [], removingReplicas: [], isNew: false, leaderRecoveryState: 0 },
-          ],
-        },
-      ],
-      liveLeaders: [{ brokerId: leader, hostName: '127.0.0.1', port: endpoints.get(leader)!.port }],
-    };
-    const resp = n.replicas.becomeLeaderOrFollower(req, 7);
-    expect(resp.errorCode).toBe(0);
-    expect(resp.topics[0]!.partitionErrors[0]!.errorCode).toBe(0);
-  }
+  cluster.leaderAndIsr(targets, [0], { leader, leaderEpoch, isr, partitionEpoch });
 }
 
 function stopReplica(n: Node, leaderEpoch: number, deletePartition = false): number {
   const req: StopReplicaRequest = {
     controllerId: CONTROLLER_ID,
     isKRaftController: false,
-    controllerEpoch,
+    controllerEpoch: CONTROLLER_EPOCH,
     brokerEpoch: 100 + n.id,
     deletePartitions: false,
     ungroupedPartitions: [],
@@ -211,12 +65,6 @@ function stopReplica(n: Node, leaderEpoch: number, deletePartition = false): num
   const resp = n.replicas.stopReplicas(req, 4);
   expect(resp.errorCode).toBe(0);
   return resp.partitionErrors[0]!.errorCode;
-}
-
-function client(): NetworkClient {
-  const c = new NetworkClient('test-client', (id) => endpoints.get(id));
-  clients.push(c);
-  return c;
 }
 
 function batch(values: string[], extra: { producerId?: number; producerEpoch?: number; baseSequence?: number } = {}): Buffer {
@@ -244,19 +92,7 @@ function values(n: Node): string[] {
   return out;
 }
 
-async function until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  for (const n of nodes.splice(0)) await n.close();
-  endpoints.clear();
-});
+afterEach(() => cluster.close());
 
 describe('single-node mode', () => {
   it('leads every local partition from the metadata store, HW = LEO, and ignores controller requests', async () => {
@@ -310,7 +146,7 @@ describe('single-node mode', () => {
 
 describe('replication between two ReplicaManagers', () => {
   it('a follower replicates, the HW advances, acks=all waits for the follower', async () => {
-    controller = new FakeController();
+    cluster.newController();
     const [n1, n2] = [await startNode(1), await startNode(2)];
     leaderAndIsr([n1, n2], 1, 0, [1, 2]);
     expect(n1.events).toEqual([[TOPIC, 0, true, 0]]);
@@ -341,7 +177,7 @@ describe('replication between two ReplicaManagers', () => {
   });
 
   it('acks=all times out without the follower; the ISR shrinks and expands through AlterPartition', async () => {
-    controller = new FakeController();
+    cluster.newController();
     const [n1, n2] = [await startNode(1), await startNode(2)];
     leaderAndIsr([n1, n2], 1, 0, [1, 2]);
     const p1 = n1.replicas.partition(TOPIC, 0)!;
@@ -360,8 +196,8 @@ describe('replication between two ReplicaManagers', () => {
     // After replica.lag.time.max.ms the leader asks the controller to drop broker 2.
     await until(() => p1.isr.length === 1, 'ISR shrink', 5000);
     expect(p1.isr).toEqual([1]);
-    expect(controller.alterRequests[0]!.brokerId).toBe(1);
-    expect(controller.alterRequests[0]!.topics[0]!.partitions[0]!.newIsrWithEpochs.map((b) => b.brokerId)).toEqual([1]);
+    expect(cluster.controller.alterRequests[0]!.brokerId).toBe(1);
+    expect(cluster.controller.alterRequests[0]!.topics[0]!.partitions[0]!.newIsrWithEpochs.map((b) => b.brokerId)).toEqual([1]);
     expect(p1.partitionEpoch).toBe(1);
     // Alone in the ISR the leader's HW is its LEO.
     expect(p1.log.highWatermark).toBe(3);
@@ -384,7 +220,7 @@ describe('replication between two ReplicaManagers', () => {
   });
 
   it('a deposed leader truncates its divergent tail and follows the new leader', async () => {
-    controller = new FakeController();
+    cluster.newController();
     const [n1, n2] = [await startNode(1), await startNode(2)];
     leaderAndIsr([n1, n2], 1, 1, [1, 2]);
     const c = client();
@@ -423,7 +259,7 @@ describe('replication between two ReplicaManagers', () => {
   });
 
   it('a follower behind the leader log start restarts its log there (OFFSET_OUT_OF_RANGE)', async () => {
-    controller = new FakeController();
+    cluster.newController();
     const [n1, n2] = [await startNode(1), await startNode(2)];
     leaderAndIsr([n1], 1, 0, [1]);
     const c = client();
@@ -442,7 +278,7 @@ describe('replication between two ReplicaManagers', () => {
   });
 
   it('Fetch answers a diverging follower with divergingEpoch and rejects stale epochs', async () => {
-    controller = new FakeController();
+    cluster.newController();
     const [n1, n2] = [await startNode(1), await startNode(2)];
     leaderAndIsr([n1, n2], 1, 0, [1, 2]);
     const c = client();
@@ -484,21 +320,21 @@ describe('replication between two ReplicaManagers', () => {
   });
 
   it('LeaderAndIsr and StopReplica epoch checks; deletePartition removes the log', async () => {
-    controller = new FakeController();
+    cluster.newController();
     const [n1, n2] = [await startNode(1), await startNode(2)];
     leaderAndIsr([n1, n2], 1, 5, [1, 2]);
     // An older leader epoch is ignored with STALE_CONTROLLER_EPOCH, as Kafka answers.
     const stale: LeaderAndIsrRequest = {
-      controllerId: CONTROLLER_ID, isKRaftController: false, controllerEpoch, brokerEpoch: 101, type: 0, ungroupedPartitionStates: [],
+      controllerId: CONTROLLER_ID, isKRaftController: false, controllerEpoch: CONTROLLER_EPOCH, brokerEpoch: 101, type: 0, ungroupedPartitionStates: [],
       topicStates: [{ topicName: TOPIC, topicId: TOPIC_ID, partitionStates: [
-        { topicName: TOPIC, partitionIndex: 0, controllerEpoch, leader: 2, leaderEpoch: 4, isr: [2], partitionEpoch: 9, replicas: [1, 2], addingReplicas: [], removingReplicas: [], isNew: false, leaderRecoveryState: 0 },
+        { topicName: TOPIC, partitionIndex: 0, controllerEpoch: CONTROLLER_EPOCH, leader: 2, leaderEpoch: 4, isr: [2], partitionEpoch: 9, replicas: [1, 2], addingReplicas: [], removingReplicas: [], isNew: false, leaderRecoveryState: 0 },
       ] }],
       liveLeaders: [],
     };
     expect(n1.replicas.becomeLeaderOrFollower(stale, 7).topics[0]!.partitionErrors[0]!.errorCode).toBe(ErrorCode.STALE_CONTROLLER_EPOCH);
     expect(n1.replicas.partition(TOPIC, 0)!.isLeader).toBe(true);
     // A stale controller epoch rejects the whole request; a stale broker epoch too.
-    expect(n1.replicas.becomeLeaderOrFollower({ ...stale, controllerEpoch: controllerEpoch - 1 }, 7).errorCode).toBe(ErrorCode.STALE_CONTROLLER_EPOCH);
+    expect(n1.replicas.becomeLeaderOrFollower({ ...stale, controllerEpoch: CONTROLLER_EPOCH - 1 }, 7).errorCode).toBe(ErrorCode.STALE_CONTROLLER_EPOCH);
     expect(n1.replicas.becomeLeaderOrFollower({ ...stale, brokerEpoch: 50 }, 7).errorCode).toBe(ErrorCode.STALE_BROKER_EPOCH);
     // Not a replica here: UNKNOWN_TOPIC_OR_PARTITION.
     const other = structuredClone(stale);

@@ -1,184 +1,41 @@
-// KIP-73 replication throttling between two ZooKeeper-mode ReplicaManagers on real sockets (fixtures as
-// in replication-cluster.test.ts: the test plays the controller; AlterPartition answers come from an
-// in-process fake). A follower outside the ISR catches up on ~4 MB per partition while one partition is
-// throttled at 1 MB/s through a dynamic broker config, on the leader side or on the follower side.
+// KIP-73 replication throttling between two ZooKeeper-mode ReplicaManagers on real sockets (fixtures in
+// replication-fixtures.ts, shared with replication-cluster.test.ts: the test plays the controller;
+// AlterPartition answers come from an in-process fake). A follower outside the ISR catches up on ~4 MB per
+// partition while one partition is throttled at 1 MB/s through a dynamic broker config, on the leader side
+// or on the follower side.
 //
 // Timing assertions are lower bounds only, derived from the quota's algebra: data of a throttled partition
 // moves only while the measured rate is within the bound, so S bytes need at least (S - one chunk) / rate
 // seconds after the first check. Slowness can only make the run longer, never fail it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { configFromProperties, type BrokerConfig } from '../src/config.js';
-import { childLogger } from '../src/log.js';
-import { NetworkClient } from '../src/client/network-client.js';
-import type { BrokerServices } from '../src/handlers/context.js';
-import type { MetadataEvent, MetadataStore, TopicRecord } from '../src/metadata/store.js';
-import { ErrorCode } from '../src/protocol/errors.js';
-import type { LeaderAndIsrRequest } from '../src/protocol/messages/04_leader_and_isr.js';
-import type { AlterPartitionRequest, AlterPartitionResponse } from '../src/protocol/messages/56_alter_partition.js';
 import { buildBatch } from '../src/records/builder.js';
-import { initCompression } from '../src/records/compression.js';
-import { ReplicaManager } from '../src/replication/replica-manager.js';
-import type { InterBrokerClient } from '../src/replication/replica-fetcher.js';
-import { Dispatcher } from '../src/server/dispatcher.js';
-import { KafkaListener } from '../src/server/listener.js';
-import { LogManager } from '../src/storage/log-manager.js';
+import { ReplicationCluster, until as untilFixture, type Node } from './replication-fixtures.js';
 
 const TOPIC = 'moving';
 const TOPIC_ID = 'Xq2pVfYpQ8C3rTt0y1u9zA';
-const CONTROLLER_ID = 99;
 const MB = 1 << 20;
 const RATE = MB; // 1 MB/s
 const CHUNK = 256 * 1024; // replica.fetch.max.bytes: the most one partition moves per fetch
 const PARTITIONS = [0, 1];
 
-type Endpoint = { host: string; port: number };
-
-class FakeController {
-  readonly state = new Map<string, { leader: number; leaderEpoch: number; isr: number[]; partitionEpoch: number }>();
-
-  client(): InterBrokerClient {
-    return {
-      send: async <Resp,>(_brokerId: number, apiKey: number, version: number, body: unknown): Promise<Resp> => {
-        expect(apiKey).toBe(56);
-        const req = body as AlterPartitionRequest;
-        const resp: AlterPartitionResponse = {
-          throttleTimeMs: 0,
-          errorCode: 0,
-          topics: req.topics.map((t) => ({
-            topicName: t.topicName,
-            topicId: t.topicId,
-            partitions: t.partitions.map((p) => {
-              const cur = this.state.get(`${TOPIC}-${p.partitionIndex}`)!;
-              const newIsr = version >= 3 ? p.newIsrWithEpochs.map((b) => b.brokerId) : p.newIsr;
-              let errorCode = 0;
-              if (p.partitionEpoch !== cur.partitionEpoch) errorCode = ErrorCode.INVALID_UPDATE_VERSION;
-              else if (p.leaderEpoch !== cur.leaderEpoch) errorCode = ErrorCode.FENCED_LEADER_EPOCH;
-              else {
-                cur.isr = newIsr.slice();
-                cur.partitionEpoch++;
-              }
-              return { partitionIndex: p.partitionIndex, errorCode, leaderId: cur.leader, leaderEpoch: cur.leaderEpoch, isr: cur.isr, leaderRecoveryState: 0, partitionEpoch: cur.partitionEpoch };
-            }),
-          })),
-        };
-        return resp as Resp;
-      },
-      close: () => {},
-    };
-  }
-}
-
-interface Node {
-  id: number;
-  config: BrokerConfig;
-  replicas: ReplicaManager;
-  /** Sets the topic's config overrides and raises topicConfigChanged, as ZkMetadataStore does. */
-  setTopicConfigs(configs: Record<string, string>): void;
-  close(): Promise<void>;
-}
-
-const endpoints = new Map<number, Endpoint>();
-const nodes: Node[] = [];
-let controller: FakeController;
-
-function fakeMetadata(): { store: MetadataStore; setConfigs: (c: Record<string, string>) => void } {
-  const topic: TopicRecord = {
-    name: TOPIC,
-    topicId: TOPIC_ID,
-    partitions: PARTITIONS.map((p) => ({ partition: p, replicas: [1, 2], leader: 1, leaderEpoch: 0, isr: [1], partitionEpoch: 0 })),
-    configs: {},
-    internal: false,
-  };
-  const listeners: ((e: MetadataEvent) => void)[] = [];
-  const store = {
-    topic: (name: string) => (name === TOPIC ? topic : undefined),
-    topicById: (id: string) => (id === TOPIC_ID ? topic : undefined),
-    topics: () => [topic],
-    on: (l: (e: MetadataEvent) => void) => listeners.push(l),
-  } as unknown as MetadataStore;
-  const setConfigs = (c: Record<string, string>): void => {
-    topic.configs = { ...c };
-    for (const l of listeners) l({ type: 'topicConfigChanged', topic: TOPIC });
-  };
-  return { store, setConfigs };
-}
-
-async function startNode(id: number): Promise<Node> {
-  await initCompression();
-  const dir = mkdtempSync(join(tmpdir(), `gregor-throttle-${id}-`));
-  const config = configFromProperties({
-    'broker.id': String(id),
-    'log.dirs': dir,
-    listeners: 'PLAINTEXT://127.0.0.1:0',
+const cluster = new ReplicationCluster({
+  topic: TOPIC,
+  topicId: TOPIC_ID,
+  partitions: PARTITIONS,
+  isr: [1],
+  dirPrefix: 'gregor-throttle',
+  clusterId: 'throttle-test',
+  properties: {
     'replica.lag.time.max.ms': '30000',
     'replica.fetch.wait.max.ms': '200',
     'replica.fetch.backoff.ms': '100',
     'replica.fetch.max.bytes': String(CHUNK),
-    'gregor.metrics.port': '-1',
-  });
-  const { store: metadata, setConfigs } = fakeMetadata();
-  const logs = new LogManager([dir], { brokerId: id, clusterId: 'throttle-test', defaultConfig: config.defaultLogConfig(), retentionCheckIntervalMs: 0 });
-  await logs.startup();
-  const replicas = new ReplicaManager({
-    config,
-    metadata,
-    logs,
-    registerMetrics: false,
-    cluster: {
-      metadataCache: { controllerId: () => CONTROLLER_ID, brokerEndpoint: (bid) => endpoints.get(bid) },
-      brokerEpoch: () => 100 + id,
-      clientFactory: (clientId, resolve) => (clientId.includes('alter-partition') ? controller.client() : new NetworkClient(clientId, resolve)),
-    },
-  });
-  replicas.startup();
-  const services = { config, metadata, logs, replicas, now: () => Date.now() } as unknown as BrokerServices;
-  const listener = new KafkaListener({ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }, new Dispatcher(services, childLogger('network')), 100 << 20, childLogger('network'));
-  const port = await listener.listen();
-  endpoints.set(id, { host: '127.0.0.1', port });
-  const node: Node = {
-    id,
-    config,
-    replicas,
-    setTopicConfigs: setConfigs,
-    close: async () => {
-      await listener.close();
-      await replicas.shutdown();
-      await logs.shutdown();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  nodes.push(node);
-  return node;
-}
+  },
+});
 
 /** LeaderAndIsr for every partition: leader 1, replicas [1, 2], the given ISR. */
 function leaderAndIsr(target: Node, isr: number[]): void {
-  for (const p of PARTITIONS) controller.state.set(`${TOPIC}-${p}`, { leader: 1, leaderEpoch: 0, isr: isr.slice(), partitionEpoch: 0 });
-  const req: LeaderAndIsrRequest = {
-    controllerId: CONTROLLER_ID,
-    isKRaftController: false,
-    controllerEpoch: 1,
-    brokerEpoch: 100 + target.id,
-    type: 0,
-    ungroupedPartitionStates: [],
-    topicStates: [
-      {
-        topicName: TOPIC,
-        topicId: TOPIC_ID,
-        partitionStates: PARTITIONS.map((p) => ({
-          topicName: TOPIC, partitionIndex: p, controllerEpoch: 1, leader: 1, leaderEpoch: 0, isr, partitionEpoch: 0, replicas: [1, 2],
-          addingReplicas: [], removingReplicas: [], isNew: false, leaderRecoveryState: 0,
-        })),
-      },
-    ],
-    liveLeaders: [{ brokerId: 1, hostName: '127.0.0.1', port: endpoints.get(1)!.port }],
-  };
-  const resp = target.replicas.becomeLeaderOrFollower(req, 7);
-  expect(resp.errorCode).toBe(0);
-  for (const e of resp.topics[0]!.partitionErrors) expect(e.errorCode).toBe(0);
+  cluster.leaderAndIsr([target], PARTITIONS, { leader: 1, leaderEpoch: 0, isr, partitionEpoch: 0 });
 }
 
 /** ~4 MB per partition on the leader: 64 batches of 4 × 16 KB records. Returns the log size in bytes. */
@@ -202,19 +59,15 @@ function leo(n: Node, idx: number): number {
   return n.replicas.partition(TOPIC, idx)?.log.logEndOffset ?? -1;
 }
 
-async function until(cond: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+function until(cond: () => boolean, what: string): Promise<void> {
+  return untilFixture(cond, what, 30_000, 10);
 }
 
 /** Starts leader 1 (ISR [1]) with ~4 MB per partition, and follower 2 not yet following. */
 async function setup(): Promise<{ n1: Node; n2: Node; sizes: Map<number, number>; end: number }> {
-  controller = new FakeController();
-  const n1 = await startNode(1);
-  const n2 = await startNode(2);
+  cluster.newController();
+  const n1 = await cluster.startNode(1);
+  const n2 = await cluster.startNode(2);
   leaderAndIsr(n1, [1]);
   const sizes = fill(n1);
   const end = leo(n1, 0);
@@ -223,10 +76,7 @@ async function setup(): Promise<{ n1: Node; n2: Node; sizes: Map<number, number>
   return { n1, n2, sizes, end };
 }
 
-afterEach(async () => {
-  for (const n of nodes.splice(0)) await n.close();
-  endpoints.clear();
-});
+afterEach(() => cluster.close());
 
 describe('replication throttling (KIP-73)', () => {
   it('leader side: a throttled partition moves at the leader rate, the other one unhindered', async () => {
