@@ -63,4 +63,7 @@ if [ "$(cat "$VENV/.stamp" 2>/dev/null || true)" != "$PY_STAMP" ] || [ ! -x "$VE
   echo "$PY_STAMP" > "$VENV/.stamp"
 fi
 
+bash "$HERE/helm.sh"
+bash "$HERE/kube.sh"  # etcd + kube-apiserver + kube-controller-manager for the operator tests (Go modules)
+
 log "ok: kcat $(kcat -V 2>/dev/null | sed -n 's/^Version \([^ ]*\).*/\1/p'), $(ls "$JAVA_DIR/lib" | wc -l) jars, venv $VENV"
