@@ -7,7 +7,8 @@ import { CompressionType } from '../src/records/compression.js';
 import { readRecords } from '../src/records/record.js';
 import { readBatchHeader } from '../src/records/batch.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from '../src/storage/log-config.js';
-import { LogManager, parseProperties } from '../src/storage/log-manager.js';
+import { LogManager } from '../src/storage/log-manager.js';
+import { parseProperties } from '../src/config.js';
 import type { PartitionLog } from '../src/storage/log.js';
 import { cleanLog } from '../src/storage/cleaner.js';
 

@@ -1,6 +1,7 @@
 // LogManager: every partition log under log.dirs, Kafka's per-dir files (meta.properties and the offset
 // checkpoints), and the background work: retention (time, bytes, log start), roll by segment.ms,
 // flush.ms, compaction, producer id expiry, periodic checkpoints.
+import { parseProperties } from '../config.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -38,19 +39,6 @@ export interface LogManagerOptions {
 interface DirState {
   dir: string;
   cleanerOffsets: Map<string, number>;
-}
-
-/** Parses a Java .properties file (the subset Kafka writes: key=value lines, # comments). */
-export function parseProperties(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#') || line.startsWith('!')) continue;
-    const i = line.search(/[=:]/);
-    if (i < 0) out.set(line, '');
-    else out.set(line.slice(0, i).trim(), line.slice(i + 1).trim());
-  }
-  return out;
 }
 
 export class LogManager {
