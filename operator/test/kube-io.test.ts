@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import yaml from 'js-yaml';
 import {
   ApiextensionsV1Api,
   CoreV1Api,
@@ -13,6 +12,7 @@ import {
   type KubernetesObject,
   type V1ConfigMap,
   type V1CustomResourceDefinition,
+  loadYaml,
 } from '@kubernetes/client-node';
 import { startKube, type KubeEnv } from '../../test/helpers/kube.js';
 import { waitFor } from '../../test/helpers/util.js';
@@ -57,7 +57,7 @@ describe('kube I/O against a real control plane', () => {
     core = kube.kubeConfig.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: NS } } });
     const ext = kube.kubeConfig.makeApiClient(ApiextensionsV1Api);
-    const crd = yaml.load(readFileSync(join(REPO_ROOT, 'crds/kafkacluster.yaml'), 'utf8')) as V1CustomResourceDefinition;
+    const crd = loadYaml<V1CustomResourceDefinition>(readFileSync(join(REPO_ROOT, 'crds/kafkacluster.yaml'), 'utf8'));
     await ext.createCustomResourceDefinition({ body: crd });
     await waitFor(
       async () => {

@@ -4,13 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import yaml from 'js-yaml';
 import {
   ApiextensionsV1Api,
   CoordinationV1Api,
   CoreV1Api,
   V1MicroTime,
   type V1CustomResourceDefinition,
+  loadYaml,
 } from '@kubernetes/client-node';
 import { startKube, type KubeEnv } from '../../test/helpers/kube.js';
 import { REPO_ROOT } from '../../test/helpers/paths.js';
@@ -362,7 +362,7 @@ describe('ControllerManager against a real control plane', () => {
     expect(counterValue(await metrics.text(), 'gregor_operator_informer_errors_total{resource="kafkatopics"}')).toBeGreaterThan(0);
 
     const ext = kube.kubeConfig.makeApiClient(ApiextensionsV1Api);
-    const crd = yaml.load(readFileSync(join(REPO_ROOT, 'crds/kafkatopic.yaml'), 'utf8')) as V1CustomResourceDefinition;
+    const crd = loadYaml<V1CustomResourceDefinition>(readFileSync(join(REPO_ROOT, 'crds/kafkatopic.yaml'), 'utf8'));
     await ext.createCustomResourceDefinition({ body: crd });
     await waitFor(() => m.ready, { timeoutMs: 20_000, what: 'synced after the CRD appeared' });
     expect(readinessOf(m)).toMatchObject({ ready: true });

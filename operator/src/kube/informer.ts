@@ -107,7 +107,11 @@ export class ResourceInformer<T extends KubernetesObject = KubernetesObject> {
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.stopped) return;
-      this.informer.start().catch((err: unknown) => {
+      this.informer
+        .start()
+        // client-node starts the watch after the list even if stop() came in between: stop it again.
+        .then(() => (this.stopped ? this.informer.stop() : undefined))
+        .catch((err: unknown) => {
         // start() rejects only for failures that did not reach the error callback (e.g. the watch request
         // itself could not be set up); treat them the same.
         this.errors++;
@@ -128,6 +132,7 @@ export class ResourceInformer<T extends KubernetesObject = KubernetesObject> {
     this.stopped = false;
     try {
       await this.informer.start();
+      if (this.stopped) await this.informer.stop();
     } catch (err) {
       this.errors++;
       this.log('informer start failed; retrying', err);
