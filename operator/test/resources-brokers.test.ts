@@ -205,7 +205,9 @@ describe('config hash', () => {
   it('changes when the config or the image changes', () => {
     const base = hash({ config: { 'num.partitions': '3' } });
     expect(hash({ config: { 'num.partitions': '4' } })).not.toBe(base);
-    expect(hash({ config: { 'num.partitions': '3', 'log.retention.hours': '1' } })).not.toBe(base);
+    expect(hash({ config: { 'num.partitions': '3', 'auto.create.topics.enable': 'false' } })).not.toBe(base);
+    // Dynamic keys are applied with IncrementalAlterConfigs, without a restart.
+    expect(hash({ config: { 'num.partitions': '3', 'log.retention.hours': '1', 'min.insync.replicas': '2' } })).toBe(base);
     expect(hash({ config: { 'num.partitions': '3' }, image: 'gregor:other' })).not.toBe(base);
     expect(hash({ config: { 'num.partitions': '3' }, listenerPort: 9093 })).not.toBe(base);
   });

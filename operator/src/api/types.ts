@@ -90,6 +90,28 @@ export interface KafkaClusterStatus {
   readyBrokers?: number;
   /** Broker ids registered in ZooKeeper. */
   brokerIds?: number[];
+  /** Broker ids the partitions were last balanced over; when the brokers change, partitions are reassigned. */
+  balancedBrokerIds?: number[];
+  reassignment?: ReassignmentStatus;
+  roll?: RollStatus;
+}
+
+export interface ReassignmentStatus {
+  inProgress: boolean;
+  reason: 'ScaleUp' | 'ScaleDown';
+  partitionsMoved: number;
+  partitionsTotal: number;
+  targetBrokerIds?: number[];
+  /** RFC 3339. */
+  startedAt?: string;
+}
+
+export interface RollStatus {
+  /** Broker ids whose pods still run an outdated config hash. */
+  pendingBrokers: number[];
+  restartingBroker?: number;
+  /** What the roll waits for (e.g. "partition t-0 would fall below min.insync.replicas 2"). */
+  message?: string;
 }
 
 export interface KafkaCluster {

@@ -1,6 +1,7 @@
 // Desired broker objects. Everything that is the same for every broker lives in server.properties (one
 // ConfigMap); what differs per pod (broker.id, advertised.listeners, broker.rack) is computed in the pod
 // from its StatefulSet ordinal and name, so one pod template serves all brokers.
+import { isDynamicBrokerConfig } from '../api/dynamic-config.js';
 import type {
   V1ClusterRoleBinding,
   V1ConfigMap,
@@ -96,9 +97,22 @@ export function renderServerProperties(model: ClusterModel): string {
   ]);
 }
 
-/** Hash of what requires a broker restart: the rendered server.properties and the image. */
+/**
+ * Hash of what requires a broker restart: the image and server.properties without the keys Kafka can change
+ * on a running cluster (those go through IncrementalAlterConfigs; see api/dynamic-config.ts).
+ */
 export function brokerConfigHash(model: ClusterModel): string {
-  return sha256(model.spec.brokers.image, renderServerProperties(model));
+  const props = brokerProperties(model);
+  const staticProps: Record<string, string> = {};
+  for (const [k, v] of Object.entries(props)) if (!isDynamicBrokerConfig(k)) staticProps[k] = v;
+  return sha256(model.spec.brokers.image, renderProperties(staticProps));
+}
+
+/** The dynamic keys of spec.brokers.config (with defaults applied), applied cluster-wide without restarts. */
+export function dynamicBrokerConfig(model: ClusterModel): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(brokerProperties(model))) if (isDynamicBrokerConfig(k)) out[k] = v;
+  return out;
 }
 
 /** Address brokers advertise, with $(POD_NAME) expanded by the kubelet from the container's env. */
@@ -373,7 +387,7 @@ export function brokerStatefulSet(model: ClusterModel): V1StatefulSet {
     metadata: objectMeta(model, n.brokerStatefulSet, 'broker'),
     spec: {
       serviceName: n.brokerHeadlessService,
-      replicas: b.replicas,
+      replicas: model.brokerStatefulSetReplicas,
       // Brokers do not depend on each other to start; ordered startup would only slow scale-up and recovery.
       podManagementPolicy: 'Parallel',
       // The operator's roller decides when each broker restarts (min ISR checks, controller last).

@@ -22,6 +22,16 @@ export interface ClusterModel {
   uid: string;
   spec: DefaultedKafkaClusterSpec;
   ownerReference: V1OwnerReference;
+  /**
+   * replicas of the broker StatefulSet. Normally spec.brokers.replicas; during a scale-down it stays at the
+   * old size until the leaving brokers hold no replica (the scaler decides; see reconcile/scaler.ts).
+   */
+  brokerStatefulSetReplicas: number;
+}
+
+/** Per-reconcile decisions that override what the spec alone would render. */
+export interface RenderOverrides {
+  brokerStatefulSetReplicas?: number;
 }
 
 /**
@@ -29,16 +39,18 @@ export interface ClusterModel {
  * A cluster read from the apiserver always has namespace and uid; their absence is a programming error
  * (the owner reference would be invalid and the objects would never be garbage collected), hence the throw.
  */
-export function clusterModel(cluster: KafkaCluster, options: DefaultsOptions = {}): ClusterModel {
+export function clusterModel(cluster: KafkaCluster, options: DefaultsOptions = {}, overrides: RenderOverrides = {}): ClusterModel {
   const { name, namespace, uid } = cluster.metadata;
   if (!name) throw new Error('KafkaCluster has no metadata.name');
   if (!namespace) throw new Error(`KafkaCluster ${name} has no metadata.namespace`);
   if (!uid) throw new Error(`KafkaCluster ${namespace}/${name} has no metadata.uid`);
+  const spec = withDefaults(cluster.spec, options);
   return {
     name,
     namespace,
     uid,
-    spec: withDefaults(cluster.spec, options),
+    spec,
+    brokerStatefulSetReplicas: overrides.brokerStatefulSetReplicas ?? spec.brokers.replicas,
     ownerReference: {
       apiVersion: API_VERSION,
       kind: KAFKA_CLUSTER_KIND,

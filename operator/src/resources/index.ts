@@ -3,7 +3,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { KafkaCluster } from '../api/types.js';
 import type { DefaultsOptions } from '../api/defaults.js';
-import { clusterModel, resourceNames } from './common.js';
+import { clusterModel, resourceNames, type RenderOverrides } from './common.js';
 import { zookeeperConnectString, zookeeperObjects } from './zookeeper.js';
 import { bootstrapServersString, brokerObjects, brokerRackClusterRoleBindingName } from './brokers.js';
 import { uiObjects } from './ui.js';
@@ -17,8 +17,8 @@ export * from './ui.js';
  * Every object the cluster should have, in apply order: ZooKeeper first (brokers cannot start without it),
  * then the brokers, then the UI. Within each part: identity and config, services, PDB, workload.
  */
-export function desiredObjects(cluster: KafkaCluster, options: DefaultsOptions = {}): KubernetesObject[] {
-  const model = clusterModel(cluster, options);
+export function desiredObjects(cluster: KafkaCluster, options: DefaultsOptions = {}, overrides: RenderOverrides = {}): KubernetesObject[] {
+  const model = clusterModel(cluster, options, overrides);
   return [...zookeeperObjects(model), ...brokerObjects(model), ...uiObjects(model)];
 }
 
