@@ -182,6 +182,52 @@ describe('AdminClient, single broker', () => {
     await expect(a.describeBrokerConfigs(4242)).rejects.toMatchObject({ errorName: 'BROKER_NOT_AVAILABLE' });
   });
 
+  it('describeBrokerDefaultConfigs lists only the cluster-wide defaults; describeTopicConfigsBatch reads several topics at once', async () => {
+    const before = await a.describeBrokerDefaultConfigs();
+    for (const e of before.values()) expect(e.source).toBe(ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
+    await a.incrementalAlterBrokerConfigs(null, [
+      { name: 'log.retention.ms', op: 'set', value: '7200000' },
+      { name: 'log.cleaner.delete.retention.ms', op: 'set', value: '3600000' },
+    ]);
+    const set = await waitFor(async () => {
+      const d = await a.describeBrokerDefaultConfigs();
+      return d.get('log.retention.ms')?.value === '7200000' && d.has('log.cleaner.delete.retention.ms') ? d : null;
+    }, { timeoutMs: 15_000, what: 'cluster defaults set' });
+    expect(set.get('log.retention.ms')).toMatchObject({ value: '7200000', source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG, isDefault: false, readOnly: false });
+    expect(set.get('log.cleaner.delete.retention.ms')).toMatchObject({ value: '3600000', source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG });
+    // Static and default keys are not part of the "" resource.
+    expect(set.has('num.partitions')).toBe(false);
+    expect(set.has('log.segment.bytes')).toBe(before.has('log.segment.bytes'));
+
+    const t1 = uniqueName('admin-batch');
+    const t2 = uniqueName('admin-batch');
+    await a.createTopic({ name: t1, partitions: 1, replicationFactor: 1, configs: { 'retention.ms': '60000' } });
+    await a.createTopic({ name: t2, partitions: 1, replicationFactor: 1 });
+    // Kafka (KRaft) answers UNKNOWN_TOPIC_OR_PARTITION for a topic its metadata cache does not have yet: absent.
+    const missing = uniqueName('admin-missing');
+    const batch = await waitFor(async () => {
+      const m = await a.describeTopicConfigsBatch([t1, t2, missing], ['retention.ms', 'min.insync.replicas']);
+      return m.has(t1) && m.has(t2) ? m : null;
+    }, { timeoutMs: 15_000, what: 'both topics described' });
+    expect([...batch.keys()].sort()).toEqual([t1, t2].sort());
+    expect([...batch.get(t1)!.keys()].sort()).toEqual(['min.insync.replicas', 'retention.ms']);
+    expect(batch.get(t1)!.get('retention.ms')).toMatchObject({ value: '60000', source: ConfigSource.DYNAMIC_TOPIC_CONFIG });
+    // t2 inherits the cluster default set above.
+    expect(batch.get(t2)!.get('retention.ms')).toMatchObject({ value: '7200000', source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG });
+    expect(batch.get(t2)!.get('min.insync.replicas')).toMatchObject({ value: '1', source: ConfigSource.DEFAULT_CONFIG });
+    expect(await a.describeTopicConfigsBatch([])).toEqual(new Map());
+    await a.deleteTopics([t1, t2]);
+
+    await a.incrementalAlterBrokerConfigs(null, [
+      { name: 'log.retention.ms', op: 'delete' },
+      { name: 'log.cleaner.delete.retention.ms', op: 'delete' },
+    ]);
+    await waitFor(async () => {
+      const d = await a.describeBrokerDefaultConfigs();
+      return !d.has('log.retention.ms') && !d.has('log.cleaner.delete.retention.ms');
+    }, { timeoutMs: 15_000, what: 'cluster defaults removed' });
+  });
+
   it('deleteTopics deletes; a missing topic is not an error', async () => {
     const name = uniqueName('admin-del');
     await a.createTopic({ name, partitions: 2 });

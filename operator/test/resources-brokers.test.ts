@@ -206,8 +206,11 @@ describe('config hash', () => {
     const base = hash({ config: { 'num.partitions': '3' } });
     expect(hash({ config: { 'num.partitions': '4' } })).not.toBe(base);
     expect(hash({ config: { 'num.partitions': '3', 'auto.create.topics.enable': 'false' } })).not.toBe(base);
-    // Dynamic keys are applied with IncrementalAlterConfigs, without a restart.
-    expect(hash({ config: { 'num.partitions': '3', 'log.retention.hours': '1', 'min.insync.replicas': '2' } })).toBe(base);
+    // A dynamic key's value is applied with IncrementalAlterConfigs, without a restart; adding or removing one rolls.
+    const dyn = hash({ config: { 'num.partitions': '3', 'log.retention.ms': '1000', 'min.insync.replicas': '2' } });
+    expect(dyn).not.toBe(base);
+    expect(hash({ config: { 'num.partitions': '3', 'log.retention.ms': '5000', 'min.insync.replicas': '3' } })).toBe(dyn);
+    expect(hash({ config: { 'num.partitions': '3', 'log.retention.hours': '1' } })).not.toBe(hash({ config: { 'num.partitions': '3', 'log.retention.hours': '2' } }));
     expect(hash({ config: { 'num.partitions': '3' }, image: 'gregor:other' })).not.toBe(base);
     expect(hash({ config: { 'num.partitions': '3' }, listenerPort: 9093 })).not.toBe(base);
   });

@@ -5,7 +5,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CoreV1Api, CustomObjectsApi, KubernetesObjectApi, loadAllYaml, type KubernetesObject } from '@kubernetes/client-node';
 import { freePort } from './broker.js';
+import type { KubeEnv } from './kube.js';
 import { REPO_ROOT, TEST_LOG_DIR } from './paths.js';
 
 export const OPERATOR_MAIN = join(REPO_ROOT, 'operator/dist/main.js');
@@ -149,4 +151,45 @@ export class TestOperator {
 
 export function startOperator(opts: OperatorOptions): Promise<TestOperator> {
   return TestOperator.start(opts);
+}
+
+/** The namespace deploy/operator.yaml installs the operator (and its Lease) into. */
+export const OPERATOR_NAMESPACE = 'gregor-system';
+
+/**
+ * Installs everything deploy/operator.yaml holds except the Deployment (there is no kubelet to run it; tests run
+ * the operator as a process), waits until the CRDs are served, and returns a kubeconfig with the operator
+ * ServiceAccount's token, so the operator runs with exactly the chart's RBAC.
+ */
+export async function installOperator(kube: KubeEnv): Promise<{ kubeconfigPath: string }> {
+  const objects = KubernetesObjectApi.makeApiClient(kube.kubeConfig);
+  // client-node's loadAllYaml, not js-yaml: the typed serializer knows `enum` and `x-kubernetes-validations`
+  // only under their TypeScript names, so a plain parse would drop the CRDs' validation.
+  const docs = (loadAllYaml(readFileSync(join(REPO_ROOT, 'deploy/operator.yaml'), 'utf8')) as (KubernetesObject | null)[]).filter(
+    (d): d is KubernetesObject => !!d,
+  );
+  for (const doc of docs) {
+    if (doc.kind === 'Deployment') continue;
+    await objects.create(doc);
+  }
+  const custom = kube.kubeConfig.makeApiClient(CustomObjectsApi);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      for (const plural of ['kafkaclusters', 'kafkatopics']) {
+        await custom.listNamespacedCustomObject({ group: 'kafka.gregor.dev', version: 'v1alpha1', plural, namespace: 'default' });
+      }
+      break;
+    } catch (e) {
+      if (Date.now() > deadline) throw new Error(`CRDs not served after 30 s: ${String(e)}`);
+      await sleep(200);
+    }
+  }
+  const core = kube.kubeConfig.makeApiClient(CoreV1Api);
+  const token = await core.createNamespacedServiceAccountToken({
+    namespace: OPERATOR_NAMESPACE,
+    name: 'gregor-operator',
+    body: { spec: { expirationSeconds: 7200, audiences: [] } },
+  });
+  return { kubeconfigPath: kube.configForToken(token.status!.token!, 'gregor-operator').kubeconfigPath };
 }

@@ -241,6 +241,41 @@ function topicIdOrNull(id: string | undefined | null): string | null {
   return id === undefined || id === null || id === ZERO_UUID ? null : id;
 }
 
+/** ConfigEntry map of one DescribeConfigs result. */
+function configEntries(
+  configs: DescribeConfigsResponse['results'][number]['configs'],
+  version: number,
+  resourceType: number,
+  resourceName: string,
+): Map<string, ConfigEntry> {
+  const out = new Map<string, ConfigEntry>();
+  for (const c of configs) {
+    // v0 has IsDefault instead of ConfigSource: derive the source as Kafka's client does (the cluster-default
+    // resource "" only ever lists dynamic defaults).
+    const source =
+      version >= 1
+        ? c.configSource
+        : c.isDefault
+          ? ConfigSource.DEFAULT_CONFIG
+          : resourceType === RESOURCE_TOPIC
+            ? ConfigSource.DYNAMIC_TOPIC_CONFIG
+            : resourceType === RESOURCE_BROKER
+              ? resourceName === ''
+                ? ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG
+                : ConfigSource.STATIC_BROKER_CONFIG
+              : ConfigSource.UNKNOWN;
+    out.set(c.name, {
+      name: c.name,
+      value: c.value,
+      readOnly: c.readOnly,
+      isDefault: version >= 1 ? c.configSource === ConfigSource.DEFAULT_CONFIG : c.isDefault,
+      source,
+      sensitive: c.isSensitive,
+    });
+  }
+  return out;
+}
+
 export class AdminClient {
   private readonly bootstrap: BrokerAddress[];
   private readonly clientId: string;
@@ -435,6 +470,40 @@ export class AdminClient {
     return this.describeConfigs(RESOURCE_BROKER, String(brokerId), brokerId);
   }
 
+  /**
+   * Configs of several topics in one DescribeConfigs request (any broker); `keys` limits the keys asked for
+   * (omitted = all). Topics that do not exist (UNKNOWN_TOPIC_OR_PARTITION) are absent from the map; any other
+   * per-topic error rejects with a KafkaAdminError naming the topic.
+   */
+  async describeTopicConfigsBatch(topics: string[], keys?: string[]): Promise<Map<string, Map<string, ConfigEntry>>> {
+    const names = [...new Set(topics)];
+    const out = new Map<string, Map<string, ConfigEntry>>();
+    if (names.length === 0) return out;
+    const body: DescribeConfigsRequest = {
+      resources: names.map((resourceName) => ({ resourceType: RESOURCE_TOPIC, resourceName, configurationKeys: keys ? [...keys] : null })),
+      includeSynonyms: false,
+      includeDocumentation: false,
+    };
+    const { resp, version } = await this.retrying('describeConfigs', () => this.sendAny<DescribeConfigsResponse>(ApiKey.DescribeConfigs, () => body));
+    const wanted = new Set(names);
+    for (const r of resp.results) {
+      if (r.resourceType !== RESOURCE_TOPIC || !wanted.has(r.resourceName)) continue;
+      if (r.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) continue;
+      if (r.errorCode !== ErrorCode.NONE) throw new KafkaAdminError(r.errorCode, r.errorMessage, r.resourceName);
+      out.set(r.resourceName, configEntries(r.configs, version, RESOURCE_TOPIC, r.resourceName));
+    }
+    return out;
+  }
+
+  /**
+   * The cluster-wide dynamic broker defaults (DescribeConfigs of BROKER resource "", any broker): only the keys
+   * set with `incrementalAlterBrokerConfigs(null, ...)` / `kafka-configs --entity-default`, each with source
+   * DYNAMIC_DEFAULT_BROKER_CONFIG. Empty when none is set.
+   */
+  describeBrokerDefaultConfigs(): Promise<Map<string, ConfigEntry>> {
+    return this.describeConfigs(RESOURCE_BROKER, '', null);
+  }
+
   /** Sets / deletes topic config overrides (IncrementalAlterConfigs). */
   incrementalAlterTopicConfigs(topic: string, ops: AlterConfigOp[]): Promise<void> {
     return this.incrementalAlterConfigs(RESOURCE_TOPIC, topic, null, ops);
@@ -563,7 +632,7 @@ export class AdminClient {
       includeSynonyms: false,
       includeDocumentation: false,
     };
-    const what = resourceType === RESOURCE_TOPIC ? resourceName : `broker ${resourceName}`;
+    const what = resourceType === RESOURCE_TOPIC ? resourceName : resourceName === '' ? 'cluster default broker config' : `broker ${resourceName}`;
     const { resp, version } = await this.retrying('describeConfigs', () =>
       brokerId === null
         ? this.sendAny<DescribeConfigsResponse>(ApiKey.DescribeConfigs, () => body)
@@ -572,29 +641,7 @@ export class AdminClient {
     const r = resp.results.find((x) => x.resourceType === resourceType && x.resourceName === resourceName) ?? (resp.results.length === 1 ? resp.results[0] : undefined);
     if (r === undefined) throw new KafkaAdminError(ErrorCode.UNKNOWN_SERVER_ERROR, 'no result for the resource in the DescribeConfigs response', what);
     if (r.errorCode !== ErrorCode.NONE) throw new KafkaAdminError(r.errorCode, r.errorMessage, what);
-    const out = new Map<string, ConfigEntry>();
-    for (const c of r.configs) {
-      // v0 has IsDefault instead of ConfigSource: derive the source as Kafka's client does.
-      const source =
-        version >= 1
-          ? c.configSource
-          : c.isDefault
-            ? ConfigSource.DEFAULT_CONFIG
-            : resourceType === RESOURCE_TOPIC
-              ? ConfigSource.DYNAMIC_TOPIC_CONFIG
-              : resourceType === RESOURCE_BROKER
-                ? ConfigSource.STATIC_BROKER_CONFIG
-                : ConfigSource.UNKNOWN;
-      out.set(c.name, {
-        name: c.name,
-        value: c.value,
-        readOnly: c.readOnly,
-        isDefault: version >= 1 ? c.configSource === ConfigSource.DEFAULT_CONFIG : c.isDefault,
-        source,
-        sensitive: c.isSensitive,
-      });
-    }
-    return out;
+    return configEntries(r.configs, version, resourceType, resourceName);
   }
 
   private async incrementalAlterConfigs(resourceType: number, resourceName: string, brokerId: number | null, ops: AlterConfigOp[]): Promise<void> {

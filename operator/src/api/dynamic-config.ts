@@ -2,16 +2,13 @@
 // IncrementalAlterConfigs on the BROKER resource "", Kafka's DynamicBrokerConfig / DynamicLogConfig). The
 // operator applies a change to one of these without restarting brokers, so they are left out of the config
 // hash that drives rolling restarts. They stay in server.properties too, so a broker that restarts later
-// starts with the same value. Keep to keys Gregor's broker also treats as dynamic (broker/src/config.ts, D).
+// starts with the same value. Keep to keys both Kafka 3.9 and Gregor (broker/src/config.ts, D) accept as dynamic
+// cluster defaults: Kafka refuses e.g. log.retention.hours / log.roll.hours there (only the .ms forms).
 export const DYNAMIC_BROKER_CONFIG_KEYS: readonly string[] = [
   'log.retention.ms',
-  'log.retention.minutes',
-  'log.retention.hours',
   'log.retention.bytes',
   'log.roll.ms',
-  'log.roll.hours',
   'log.roll.jitter.ms',
-  'log.roll.jitter.hours',
   'log.segment.bytes',
   'log.segment.delete.delay.ms',
   'log.cleanup.policy',

@@ -13,6 +13,7 @@ import {
   brokerRackClusterRoleBindingName,
   clusterModel,
   desiredObjects,
+  dynamicBrokerConfig,
   ignoredBrokerConfigKeys,
   obsoleteObjects,
   resourceNames,
@@ -21,6 +22,9 @@ import {
 } from '../resources/index.js';
 import { CLUSTER_LABEL } from '../api/types.js';
 import { clusterStatus, sameJson, type ClusterObservation, type WorkloadObservation } from './cluster-status.js';
+import { syncDynamicBrokerConfig } from './dynamic-config-sync.js';
+import { reconcileRoll } from './roller.js';
+import { reconcileScale } from './scaler.js';
 import type { OperatorContext, ReconcileResult, Reconciler } from './types.js';
 
 /** Held while the cluster has a rack ClusterRoleBinding: cluster-scoped, it cannot be garbage collected by owner. */
@@ -75,13 +79,32 @@ export class KafkaClusterReconciler implements Reconciler {
     if (wantsRack && !hasFinalizer(cluster, CLUSTER_FINALIZER)) {
       await setFinalizers(this.ctx.kc, ref, cluster, withFinalizer(cluster, CLUSTER_FINALIZER));
     }
+    const names = resourceNames(name);
+    const event = (type: 'Normal' | 'Warning', reason: string, message: string) => this.ctx.event(cluster, type, reason, message);
 
-    for (const obj of desiredObjects(cluster, this.ctx.defaults)) {
+    // Scaling decides the broker StatefulSet's size: a scale-down keeps it until the leaving brokers are drained.
+    const brokerStsBefore = await this.readStatefulSet(namespace, names.brokerStatefulSet);
+    let admin = (brokerStsBefore?.status?.readyReplicas ?? 0) > 0 ? this.ctx.admin.forCluster(cluster) : null;
+    const scale = await reconcileScale({
+      cluster,
+      desiredBrokers: model.spec.brokers.replicas,
+      currentReplicas: brokerStsBefore?.spec?.replicas ?? null,
+      admin,
+      log,
+    });
+    const previousWarning = cluster.status?.conditions?.find((c) => c.type === 'Warning');
+    for (const e of scale.events) {
+      // A blocked scale-down is re-evaluated every reconcile; tell the user once per distinct reason.
+      if (e.reason === 'ScaleDownBlocked' && previousWarning?.message.includes(e.message)) continue;
+      await event(e.type, e.reason, e.message);
+    }
+
+    for (const obj of desiredObjects(cluster, this.ctx.defaults, { brokerStatefulSetReplicas: scale.statefulSetReplicas })) {
       try {
         await serverSideApply(this.ctx.kc, obj);
       } catch (e) {
         const what = `${obj.kind}/${obj.metadata?.name}`;
-        await this.ctx.event(cluster, 'Warning', 'ApplyFailed', `applying ${what} failed: ${errorText(e)}`);
+        await event('Warning', 'ApplyFailed', `applying ${what} failed: ${errorText(e)}`);
         throw new Error(`applying ${what} failed: ${errorText(e)}`, { cause: e });
       }
     }
@@ -93,14 +116,13 @@ export class KafkaClusterReconciler implements Reconciler {
       });
       if (gone) {
         log.info({ kind: obsolete.kind, name: obsolete.name }, 'deleted an object the spec no longer wants');
-        await this.ctx.event(cluster, 'Normal', 'Deleted', `deleted ${obsolete.kind}/${obsolete.name}: no longer in the spec`);
+        await event('Normal', 'Deleted', `deleted ${obsolete.kind}/${obsolete.name}: no longer in the spec`);
       }
     }
     if (!wantsRack && hasFinalizer(cluster, CLUSTER_FINALIZER)) {
       await setFinalizers(this.ctx.kc, ref, cluster, withoutFinalizer(cluster, CLUSTER_FINALIZER));
     }
 
-    const names = resourceNames(name);
     const [zkSts, brokerSts] = await Promise.all([
       this.readStatefulSet(namespace, names.zookeeperStatefulSet),
       this.readStatefulSet(namespace, names.brokerStatefulSet),
@@ -109,6 +131,7 @@ export class KafkaClusterReconciler implements Reconciler {
     const brokers = observe(brokerSts, model.spec.brokers.replicas);
 
     const warnings: ClusterObservation['warnings'] = [];
+    if (scale.warning) warnings.push(scale.warning);
     const ignored = ignoredBrokerConfigKeys(model);
     if (ignored.length > 0) {
       warnings.push({
@@ -117,15 +140,26 @@ export class KafkaClusterReconciler implements Reconciler {
       });
     }
     let brokerIds: number[] | undefined;
-    if (brokers.ready > 0) {
+    // A broker may have become ready since the first read.
+    if (!admin && brokers.ready > 0) admin = this.ctx.admin.forCluster(cluster);
+    if (admin) {
       try {
-        const admin = this.ctx.admin.forCluster(cluster);
         const description = await withTimeout(admin.describeCluster(), ADMIN_PROBE_TIMEOUT_MS, 'Metadata from the brokers');
         brokerIds = description.brokers.map((b) => b.nodeId);
       } catch (e) {
         log.debug({ err: errorText(e) }, 'could not read broker registrations');
       }
+      // Keys Kafka can change on a running cluster: set as cluster-wide defaults, no restart.
+      try {
+        const { changed } = await syncDynamicBrokerConfig(admin, dynamicBrokerConfig(model), log);
+        if (changed.length > 0) await event('Normal', 'DynamicConfigUpdated', `broker config changed without restarts: ${changed.join(', ')}`);
+      } catch (e) {
+        warnings.push({ reason: 'DynamicConfigFailed', message: `could not apply dynamic broker config: ${errorText(e)}` });
+      }
     }
+
+    // Restarts for config or image changes, one broker at a time, never below min.insync.replicas.
+    const roll = await reconcileRoll({ kc: this.ctx.kc, model, brokerStatefulSet: brokerSts, admin, log, event, previous: cluster.status?.roll });
 
     const status = clusterStatus({
       generation: cluster.metadata.generation,
@@ -137,15 +171,25 @@ export class KafkaClusterReconciler implements Reconciler {
       bootstrapServers: bootstrapServers(cluster, this.ctx.defaults),
       zookeeperConnect: zookeeperConnect(cluster, this.ctx.defaults),
       brokerIds,
+      progress: scale.progress ?? roll.progress,
     });
+    if (scale.reassignment) status.reassignment = scale.reassignment;
+    else if (cluster.status?.reassignment) status.reassignment = cluster.status.reassignment;
+    const balanced = scale.balancedBrokerIds ?? cluster.status?.balancedBrokerIds;
+    if (balanced) status.balancedBrokerIds = [...balanced].sort((a, b) => a - b);
+    if (roll.roll) status.roll = roll.roll;
+
     const wasReady = cluster.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
     const isReady = status.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
     if (await this.writeStatus(cluster, status)) {
-      if (isReady && !wasReady) await this.ctx.event(cluster, 'Normal', 'ClusterReady', status.conditions!.find((c) => c.type === 'Ready')!.message);
-      if (!isReady && wasReady) await this.ctx.event(cluster, 'Warning', 'ClusterNotReady', status.conditions!.find((c) => c.type === 'Ready')!.message);
-      log.info({ ready: isReady, readyBrokers: status.readyBrokers, brokerIds: status.brokerIds }, 'status updated');
+      if (isReady && !wasReady) await event('Normal', 'ClusterReady', status.conditions!.find((c) => c.type === 'Ready')!.message);
+      if (!isReady && wasReady) await event('Normal', 'ClusterNotReady', status.conditions!.find((c) => c.type === 'Ready')!.message);
+      log.info({ ready: isReady, readyBrokers: status.readyBrokers, brokerIds: status.brokerIds, roll: status.roll, reassignment: status.reassignment }, 'status updated');
     }
-    return { requeueAfterMs: isReady ? READY_REQUEUE_MS : NOT_READY_REQUEUE_MS };
+    const requeues = [isReady ? READY_REQUEUE_MS : NOT_READY_REQUEUE_MS, scale.requeueAfterMs, roll.requeueAfterMs].filter(
+      (v): v is number => typeof v === 'number' && v > 0,
+    );
+    return { requeueAfterMs: Math.min(...requeues) };
   }
 
   /** Deletion: the owned objects go by garbage collection; only the unowned rack binding is ours to delete. */
@@ -169,7 +213,10 @@ export class KafkaClusterReconciler implements Reconciler {
   /** Patches status when it changed; returns whether it wrote. */
   private async writeStatus(cluster: KafkaCluster, status: KafkaClusterStatus): Promise<boolean> {
     if (sameJson(cluster.status ?? {}, status)) return false;
-    await patchStatus(this.ctx.kc, GROUP, VERSION, KAFKA_CLUSTER_PLURAL, cluster.metadata.namespace!, cluster.metadata.name!, status);
+    // A merge patch keeps keys it does not mention: removed fields (a finished roll) must be sent as null.
+    const body: Record<string, unknown> = { ...status };
+    for (const key of Object.keys(cluster.status ?? {})) if ((status as Record<string, unknown>)[key] === undefined) body[key] = null;
+    await patchStatus(this.ctx.kc, GROUP, VERSION, KAFKA_CLUSTER_PLURAL, cluster.metadata.namespace!, cluster.metadata.name!, body);
     return true;
   }
 }

@@ -84,7 +84,9 @@ export class KafkaTopicReconciler implements Reconciler {
       return;
     }
 
-    const invalid = validateKafkaTopic(topic, cluster ? { brokerReplicas: cluster.spec.brokers.replicas } : {});
+    // The brokers there are: a refused scale-down (spec below what runs) must not invalidate existing topics.
+    const brokerReplicas = cluster ? Math.max(cluster.spec.brokers.replicas, cluster.status?.brokerIds?.length ?? 0) : undefined;
+    const invalid = validateKafkaTopic(topic, brokerReplicas !== undefined ? { brokerReplicas } : {});
     if (invalid.length > 0) {
       const message = invalid.map((e) => `${e.field}: ${e.message}`).join('; ');
       if (await this.failed(topic, 'InvalidSpec', `the spec is invalid, nothing was changed: ${message}`, true)) {

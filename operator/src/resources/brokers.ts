@@ -104,8 +104,14 @@ export function renderServerProperties(model: ClusterModel): string {
 export function brokerConfigHash(model: ClusterModel): string {
   const props = brokerProperties(model);
   const staticProps: Record<string, string> = {};
-  for (const [k, v] of Object.entries(props)) if (!isDynamicBrokerConfig(k)) staticProps[k] = v;
-  return sha256(model.spec.brokers.image, renderProperties(staticProps));
+  const dynamicKeys: string[] = [];
+  for (const [k, v] of Object.entries(props)) {
+    if (isDynamicBrokerConfig(k)) dynamicKeys.push(k);
+    else staticProps[k] = v;
+  }
+  // The names of the dynamic keys do count: a removed key's old value lives on in the running brokers' startup
+  // config (deleting the cluster default falls back to it), so adding or removing one rolls the brokers.
+  return sha256(model.spec.brokers.image, renderProperties(staticProps), dynamicKeys.sort().join(','));
 }
 
 /** The dynamic keys of spec.brokers.config (with defaults applied), applied cluster-wide without restarts. */
