@@ -397,8 +397,8 @@ export class KafkaController {
     this.currentBatch = this.newBatch();
 
     // Watches first, then reads: a change between the two is seen again by the watch's event.
-    const brokers = await this.zk.getAllBrokers();
     await this.zk.getBrokerIds(this.watch('BrokerChange', () => this.processBrokerChange()));
+    const brokers = await this.zk.getAllBrokers();
     const liveBrokers = brokers.map((b) => toLiveBroker(b));
     this.ctx.setLiveBrokers(liveBrokers);
     for (const b of liveBrokers) this.channel.addBroker(b.id);
@@ -763,7 +763,8 @@ export class KafkaController {
     this.sendBatch();
     await this.psm.removeReplicaFromIsr(id, followed);
     this.sendBatch();
-    return this.ctx.partitionsLedBy(id);
+    // As Kafka: single-replica partitions have nowhere to move, so they never hold the shutdown back.
+    return this.ctx.partitionsLedBy(id).filter((tp) => this.ctx.replicas(tp).length > 1);
   }
 
   // ---------------------------------------------------------------- leader elections
