@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { childLogger } from './log.js';
 import { LocalStore } from './metadata/local-store.js';
 import type { BrokerInfo, MetadataStore } from './metadata/store.js';
-import { KafkaZkClient } from './metadata/kafka-zk-client.js';
+import { KafkaZkClient, ZkClientClosedError } from './metadata/kafka-zk-client.js';
 import { MetadataCache } from './metadata/metadata-cache.js';
 import { ZkMetadataStore } from './metadata/zk-metadata-store.js';
 import { NetworkClient } from './client/network-client.js';
@@ -153,14 +153,28 @@ export class Broker {
     } else if (zk) {
       brokerEpoch = await zk.registerBroker({ id: self.id, rack: self.rack, endpoints: self.endpoints });
       // A new ZooKeeper session lost our ephemeral registration: register again (new broker epoch).
+      // Re-register on every new session. The old session's ephemeral /brokers/ids/<id> can outlive it for up to
+      // a session timeout (e.g. ZooKeeper restarted and restored it from its log), so "registered by another
+      // session" is retried until that znode expires; only a newer session or shutdown ends the attempts.
+      let registrationRound = 0;
       zk.on('newSession', () => {
-        zk!.registerBroker({ id: self.id, rack: self.rack, endpoints: self.endpoints }).then(
-          (epoch) => {
-            brokerEpoch = epoch;
-            log.info({ brokerEpoch }, 're-registered after ZooKeeper session expiry');
-          },
-          (err: unknown) => log.error({ err }, 'cannot re-register broker after session expiry'),
-        );
+        const round = ++registrationRound;
+        const attempt = (n: number): void => {
+          if (round !== registrationRound) return;
+          zk!.registerBroker({ id: self.id, rack: self.rack, endpoints: self.endpoints }).then(
+            (epoch) => {
+              brokerEpoch = epoch;
+              log.info({ brokerEpoch, attempts: n }, 're-registered after a new ZooKeeper session');
+            },
+            (err: unknown) => {
+              if (err instanceof ZkClientClosedError) return; // shutting down
+              const delay = Math.min(5000, 250 * 2 ** Math.min(n, 5));
+              log.warn({ err, retryInMs: delay }, 'cannot re-register broker yet; retrying');
+              setTimeout(() => attempt(n + 1), delay).unref();
+            },
+          );
+        };
+        attempt(1);
       });
       const controller = new KafkaController({
         zk,

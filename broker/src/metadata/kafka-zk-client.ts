@@ -397,6 +397,7 @@ export class KafkaZkClient {
   private zk: Client;
   private connected = false;
   private closed = false;
+  private reconnectWatchdog: NodeJS.Timeout | undefined;
   private readonly events = new EventEmitter();
   /** Wrappers per user watcher, so a re-armed watcher is one ZooKeeper watcher (fires once), as in Kafka. */
   private readonly watcherWrappers = new WeakMap<ZkWatcher, (e: NzkEvent) => void>();
@@ -468,6 +469,7 @@ export class KafkaZkClient {
     if (this.closed) return;
     this.closed = true;
     this.connected = false;
+    this.clearReconnectWatchdog();
     const zk = this.zk;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 2000);
@@ -498,6 +500,7 @@ export class KafkaZkClient {
     if (zk !== this.zk || this.closed) return;
     const S = zookeeper.State;
     if (state.code === S.SYNC_CONNECTED.code) {
+      this.clearReconnectWatchdog();
       const hex = hex64(zk.getSessionId());
       const isNewSession = hex !== this.sessionHex;
       this.sessionHex = hex;
@@ -511,7 +514,9 @@ export class KafkaZkClient {
       this.connected = false;
       log.warn({ session: this.sessionHex }, 'disconnected from ZooKeeper');
       this.events.emit('disconnected');
+      this.armReconnectWatchdog(zk);
     } else if (state.code === S.EXPIRED.code) {
+      this.clearReconnectWatchdog();
       this.connected = false;
       log.warn({ session: this.sessionHex }, 'ZooKeeper session expired: creating a new session');
       this.events.emit('disconnected');
@@ -524,6 +529,38 @@ export class KafkaZkClient {
     } else if (state.code === S.AUTH_FAILED.code) {
       log.error('ZooKeeper authentication failed');
     }
+  }
+
+  /**
+   * node-zookeeper-client can stay disconnected for good after a ZooKeeper server restart (seen after kill -9
+   * of a single-node ensemble that came back on the same port): it neither reconnects nor reports the
+   * expiry. Past the session timeout the session is gone on the server anyway, so a client still disconnected
+   * then is replaced by a new one, which is what an expiry would have done (new session, re-registration).
+   */
+  private armReconnectWatchdog(zk: Client): void {
+    this.clearReconnectWatchdog();
+    this.reconnectWatchdog = setTimeout(() => {
+      this.reconnectWatchdog = undefined;
+      if (zk !== this.zk || this.closed || this.connected) return;
+      log.warn({ session: this.sessionHex, afterMs: this.reconnectWatchdogMs }, 'still disconnected from ZooKeeper: starting a new session');
+      try {
+        zk.close();
+      } catch {
+        /* replaced either way */
+      }
+      this.zk = this.newClient();
+      this.armReconnectWatchdog(this.zk);
+    }, this.reconnectWatchdogMs);
+    this.reconnectWatchdog.unref?.();
+  }
+
+  private clearReconnectWatchdog(): void {
+    if (this.reconnectWatchdog) clearTimeout(this.reconnectWatchdog);
+    this.reconnectWatchdog = undefined;
+  }
+
+  private get reconnectWatchdogMs(): number {
+    return Math.round(this.sessionTimeoutMs * 1.5) + 1000;
   }
 
   private waitConnected(deadline: number): Promise<Client> {

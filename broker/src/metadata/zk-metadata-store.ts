@@ -142,7 +142,10 @@ export class ZkMetadataStore implements MetadataStore {
       },
       `topic ${spec.name} to get leaders`,
     );
-    return this.topic(spec.name)!;
+    const created = this.topic(spec.name);
+    // waitFor also returns when the store closes (broker shutting down) before the topic reached the cache.
+    if (!created) throw new KafkaError(ErrorCode.REQUEST_TIMED_OUT, `topic ${spec.name} was created but the broker is shutting down`);
+    return created;
   }
 
   async deleteTopic(name: string): Promise<void> {
