@@ -55,6 +55,16 @@ export function kafkaToolsVersion() {
   }
 }
 
+/** Version of the ZooKeeper jar on the classpath, e.g. "3.8.4". */
+export function zookeeperVersion() {
+  try {
+    const jar = readdirSync(JAVA_LIB_DIR).find((f) => /^zookeeper-\d.*\.jar$/.test(f));
+    return jar ? jar.replace(/^zookeeper-|\.jar$/g, '') : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function javaVersion() {
   try {
     const res = await runCommand('java', ['-version'], { timeoutMs: 20_000 });
@@ -92,26 +102,28 @@ export function displayCommand(mainClass, args) {
   return `java -cp "$GREGOR_CACHE/java/lib/*" ${mainClass} ${args.join(' ')}`;
 }
 
-export async function createTopic({ bootstrap, topic, partitions, log4jFile, timeoutMs = 60_000 }) {
+export async function createTopic({ bootstrap, topic, partitions, replicationFactor = 1, configs = {}, log4jFile, timeoutMs = 60_000 }) {
   const args = [
     '--bootstrap-server', bootstrap,
     '--create', '--topic', topic,
     '--partitions', String(partitions),
-    '--replication-factor', '1',
+    '--replication-factor', String(replicationFactor),
+    ...Object.entries(configs).flatMap(([k, v]) => ['--config', `${k}=${v}`]),
   ];
   const res = await runCommand('java', javaArgs(ADMIN_JVM_OPTS, log4jFile, CLASSES.topics, args), { timeoutMs });
   checkResult(`kafka-topics --create ${topic}`, res);
   return { ms: res.ms, command: displayCommand(CLASSES.topics, args) };
 }
 
-export function producerPerfArgs({ bootstrap, topic, records, recordSize, compression }) {
-  const props = [`bootstrap.servers=${bootstrap}`, 'acks=1'];
+/** `throughput`: records/s for --throughput (-1 = unthrottled). */
+export function producerPerfArgs({ bootstrap, topic, records, recordSize, compression, acks = '1', throughput = -1 }) {
+  const props = [`bootstrap.servers=${bootstrap}`, `acks=${acks}`];
   if (compression && compression !== 'none') props.push(`compression.type=${compression}`);
   return [
     '--topic', topic,
     '--num-records', String(records),
     '--record-size', String(recordSize),
-    '--throughput', '-1',
+    '--throughput', String(throughput),
     '--producer-props', ...props,
   ];
 }

@@ -1,7 +1,9 @@
-// Cold-start probe: the smallest Kafka client that can tell when a freshly spawned broker first accepts a
-// produce. A JVM client would add its own ~1 s start-up to the measurement, so this speaks the wire protocol
-// directly: Metadata v4 (allow_auto_topic_creation) then Produce v3 (acks=1) of one RecordBatch v2 record.
-// Works against any Kafka-compatible broker with auto.create.topics.enable=true (Gregor's and Kafka's default).
+// A tiny raw Kafka client for the benchmark (no JVM start-up in what it measures):
+// - cold-start probe: the time until a freshly spawned broker first accepts a produce — Metadata v4
+//   (allow_auto_topic_creation) then Produce v3 (acks=1) of one RecordBatch v2 record; works against any
+//   Kafka-compatible broker with auto.create.topics.enable=true (Gregor's and Kafka's default);
+// - Metadata v4 (all topics or some) with a full parse, CreateTopics v4, and helpers that poll Metadata until a
+//   condition holds and that time repeated Metadata requests (10k-partition scenario, cluster readiness).
 import { connect } from 'node:net';
 import { sleep } from './proc.mjs';
 
@@ -54,6 +56,9 @@ function str(s) {
   const body = Buffer.from(s, 'utf8');
   return Buffer.concat([int16(body.length), body]);
 }
+function nullableStr(s) {
+  return s === null || s === undefined ? int16(-1) : str(s);
+}
 
 /** One-record RecordBatch v2 (no key, no headers, uncompressed). */
 export function recordBatch(value, timestamp = Date.now()) {
@@ -95,6 +100,7 @@ function request(apiKey, apiVersion, correlationId, body) {
 
 const API_PRODUCE = 0;
 const API_METADATA = 3;
+const API_CREATE_TOPICS = 19;
 
 function metadataV4(topic) {
   return Buffer.concat([int32(1), str(topic), Buffer.from([1])]);
@@ -161,9 +167,11 @@ class Conn {
     w.resolve(frame.subarray(4));
   }
   send(apiKey, version, body, timeoutMs = 5000) {
+    if (this.waiter) return Promise.reject(new Error('one request at a time'));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiter = null;
+        this.socket.destroy(); // a late response must not be taken for the next request's
         reject(new Error(`no response to api ${apiKey} in ${timeoutMs} ms`));
       }, timeoutMs);
       this.waiter = {
@@ -241,4 +249,169 @@ export async function waitForFirstProduce({ host, port, topic, t0, timeoutMs = 6
     }
   }
   throw new Error(`no successful produce within ${timeoutMs} ms (last error: ${lastError})`);
+}
+
+// ---------------------------------------------------------------- Metadata, CreateTopics
+
+/** Sequential reader over a response body. */
+class Reader {
+  constructor(buf) {
+    this.buf = buf;
+    this.o = 0;
+  }
+  i8() {
+    return this.buf.readInt8((this.o += 1) - 1);
+  }
+  i16() {
+    return this.buf.readInt16BE((this.o += 2) - 2);
+  }
+  i32() {
+    return this.buf.readInt32BE((this.o += 4) - 4);
+  }
+  str() {
+    const n = this.i16();
+    if (n < 0) return null;
+    const s = this.buf.toString('utf8', this.o, this.o + n);
+    this.o += n;
+    return s;
+  }
+  array(f) {
+    const n = this.i32();
+    if (n < 0) return null;
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = f();
+    return out;
+  }
+}
+
+/** Opens a connection for request/response use (one request in flight). */
+export async function openConnection(host, port, timeoutMs = 2000) {
+  return new Conn(await tryConnect(host, port, timeoutMs));
+}
+
+/**
+ * Metadata v4: `topics` null = all topics. Returns { brokers: [{ nodeId, host, port }], controllerId,
+ * topics: [{ name, errorCode, partitions: [{ partition, errorCode, leader, replicas, isr }] }], bytes }.
+ */
+export async function metadata(conn, topics = null, timeoutMs = 30_000) {
+  const body = Buffer.concat([
+    topics === null ? int32(-1) : Buffer.concat([int32(topics.length), ...topics.map(str)]),
+    Buffer.from([0]), // allow_auto_topic_creation: false
+  ]);
+  const res = await conn.send(API_METADATA, 4, body, timeoutMs);
+  const r = new Reader(res);
+  r.i32(); // throttle_time_ms
+  const brokers = r.array(() => {
+    const nodeId = r.i32();
+    const host = r.str();
+    const port = r.i32();
+    r.str(); // rack
+    return { nodeId, host, port };
+  });
+  r.str(); // cluster_id
+  const controllerId = r.i32();
+  const ts = r.array(() => {
+    const errorCode = r.i16();
+    const name = r.str();
+    r.i8(); // is_internal
+    const partitions = r.array(() => ({
+      errorCode: r.i16(),
+      partition: r.i32(),
+      leader: r.i32(),
+      replicas: r.array(() => r.i32()),
+      isr: r.array(() => r.i32()),
+    }));
+    return { name, errorCode, partitions };
+  });
+  return { brokers, controllerId, topics: ts, bytes: res.length + 4 };
+}
+
+/**
+ * CreateTopics v4 of `topics` ([{ name, partitions, replicationFactor, configs: { k: v } }]); the broker waits up
+ * to `timeoutMs` for the creation. Returns [{ name, errorCode, errorMessage }].
+ */
+export async function createTopics(conn, topics, timeoutMs = 60_000) {
+  const body = Buffer.concat([
+    int32(topics.length),
+    ...topics.flatMap((t) => {
+      const configs = Object.entries(t.configs ?? {});
+      return [
+        str(t.name),
+        int32(t.partitions),
+        int16(t.replicationFactor ?? 1),
+        int32(0), // assignments
+        int32(configs.length),
+        ...configs.flatMap(([k, v]) => [str(k), nullableStr(String(v))]),
+      ];
+    }),
+    int32(timeoutMs),
+    Buffer.from([0]), // validate_only
+  ]);
+  const res = await conn.send(API_CREATE_TOPICS, 4, body, timeoutMs + 30_000);
+  const r = new Reader(res);
+  r.i32(); // throttle_time_ms
+  return r.array(() => ({ name: r.str(), errorCode: r.i16(), errorMessage: r.str() }));
+}
+
+/**
+ * Polls Metadata (of `topics`, null = all) on `host:port` every `intervalMs` until `check(md)` returns a truthy
+ * value, which is returned (with `ms`, time since the call). Reconnects after errors.
+ */
+export async function waitForMetadata({ host, port, topics = null, check, timeoutMs = 60_000, intervalMs = 200, isAlive = () => true }) {
+  const t0 = performance.now();
+  const deadline = t0 + timeoutMs;
+  let conn = null;
+  let last = 'no attempt';
+  try {
+    while (performance.now() < deadline) {
+      if (!isAlive()) throw new Error(`broker exited while waiting for metadata (last: ${last})`);
+      try {
+        conn ??= await openConnection(host, port);
+        const md = await metadata(conn, topics, Math.max(1000, deadline - performance.now()));
+        const v = check(md);
+        if (v) return { value: v, md, ms: performance.now() - t0 };
+        last = 'condition not met';
+      } catch (e) {
+        last = e.message;
+        conn?.close();
+        conn = null;
+      }
+      await sleep(intervalMs);
+    }
+  } finally {
+    conn?.close();
+  }
+  throw new Error(`metadata condition not met within ${timeoutMs} ms (last: ${last})`);
+}
+
+/**
+ * Times `requests` sequential Metadata requests (of `topics`, null = all) on one connection, after `warmup`
+ * untimed ones. Returns { samplesMs (sorted), p50Ms, p99Ms, maxMs, meanMs, bytes, topics, partitions }.
+ */
+export async function metadataLatency({ host, port, topics = null, requests = 50, warmup = 3, timeoutMs = 30_000 }) {
+  const conn = await openConnection(host, port);
+  try {
+    let md = null;
+    for (let i = 0; i < warmup; i++) md = await metadata(conn, topics, timeoutMs);
+    const samples = [];
+    for (let i = 0; i < requests; i++) {
+      const t = performance.now();
+      md = await metadata(conn, topics, timeoutMs);
+      samples.push(performance.now() - t);
+    }
+    samples.sort((a, b) => a - b);
+    const pct = (p) => samples[Math.min(samples.length - 1, Math.ceil((p / 100) * samples.length) - 1)];
+    return {
+      samplesMs: samples.map((x) => Math.round(x * 100) / 100),
+      p50Ms: pct(50),
+      p99Ms: pct(99),
+      maxMs: samples[samples.length - 1],
+      meanMs: samples.reduce((a, b) => a + b, 0) / samples.length,
+      bytes: md?.bytes ?? null,
+      topics: md?.topics.length ?? null,
+      partitions: md ? md.topics.reduce((n, t) => n + (t.partitions?.length ?? 0), 0) : null,
+    };
+  } finally {
+    conn.close();
+  }
 }
