@@ -249,12 +249,14 @@ describe('controller partition state', () => {
     expect(cl.c.network.partitionStates(2, 'cs', 0).at(-1)).toMatchObject({ leader: 2, leaderEpoch: 1, isr: [2, 3] });
     expect(cl.c.network.partitionStates(1, 'cs', 0).at(-1)).toMatchObject({ leader: 2 });
 
-    // Single-replica partitions cannot move: they are reported as remaining.
+    // Single-replica partitions cannot move and, as in Kafka, are not reported as remaining (they would only
+    // make the broker retry its controlled shutdown for nothing); their leader stays.
     await cl.c.zk.createTopic('solo', newTopicId(), [[2]]);
     await waitForState(cl.c.zk, 'solo', 0, () => true, 'solo-0 state');
     await cl.c.controller.idle();
     const rem2 = await cl.c.controller.controlledShutdown(2, cl.brokers.get(2)!.epoch);
-    expect(rem2).toEqual([{ topic: 'solo', partition: 0 }]);
+    expect(rem2).toEqual([]);
+    expect(await stateJson(cl.c.zk, 'solo', 0)).toMatchObject({ leader: 2 });
     await expect(cl.c.controller.controlledShutdown(2, cl.brokers.get(2)!.epoch - 1)).rejects.toMatchObject({ code: 77 });
     await expect(cl.c.controller.controlledShutdown(42, -1)).rejects.toMatchObject({ code: 8 });
   });
