@@ -16,6 +16,7 @@ import { childLogger } from './log.js';
 import { ErrorCode, KafkaError } from './protocol/errors.js';
 import type { LogConfig } from './storage/log-config.js';
 import type { BrokerEndpoint, MetadataStore } from './metadata/store.js';
+import { ConfigSource } from './protocol/config-source.js';
 
 const log = childLogger('config');
 
@@ -31,17 +32,7 @@ export class ConfigError extends Error {
 // Kafka enums used by DescribeConfigs
 // ---------------------------------------------------------------------------------------------------------
 
-/** DescribeConfigsResponse ConfigSource (org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource). */
-export const ConfigSource = {
-  UNKNOWN: 0,
-  DYNAMIC_TOPIC_CONFIG: 1,
-  DYNAMIC_BROKER_CONFIG: 2,
-  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
-  STATIC_BROKER_CONFIG: 4,
-  DEFAULT_CONFIG: 5,
-  DYNAMIC_BROKER_LOGGER_CONFIG: 6,
-} as const;
-export type ConfigSourceId = (typeof ConfigSource)[keyof typeof ConfigSource];
+export { ConfigSource, type ConfigSourceId } from './protocol/config-source.js';
 
 /** DescribeConfigsResponse ConfigType (v3+). */
 export const ConfigTypeId = {

@@ -3,21 +3,13 @@
 // replication factors, balance of replicas (total and per topic) and preferred leaders, rack spread, movement
 // close to the lower bound, determinism and the fixed point the scaler relies on.
 import { describe, expect, it } from 'vitest';
+import { rng } from '../../broker/test/protocol-sample.js';
 import { assignmentDiff, balanceAssignment, movedReplicaCount, type Assignment, type BrokerMeta } from '../src/reconcile/assignment.js';
 
 // ---------------------------------------------------------------------------------------------------- helpers
 
-/** mulberry32: a small seeded PRNG, so every run checks the same shapes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, shared with the broker's protocol fuzz samples: every run checks the same shapes. */
+const prng = rng;
 
 const brokersOf = (ids: number[], rack?: (id: number) => string): BrokerMeta[] => ids.map((id) => ({ id, rack: rack ? rack(id) : null }));
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);

@@ -22,6 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
 import { freePort } from './broker.js';
 import { SETUP_DIR, TEST_LOG_DIR } from './paths.js';
+import { liveChildren } from './children.js';
 
 export interface KubeOptions {
   /** Used in the temp dir and log file names. Default "kube". */
@@ -98,16 +99,7 @@ export function requireKubeBinaries(): string {
   return bin;
 }
 
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const p of live) {
-    try {
-      p.kill('SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-});
+const live = liveChildren;
 
 class Component implements KubeComponent {
   private proc: ChildProcess | null = null;

@@ -72,7 +72,7 @@ import {
   type V1PodStatus,
 } from '@kubernetes/client-node';
 import { freePort } from './broker.js';
-import { BROKER_MAIN, JAVA_CLASSPATH, SETUP_DIR, TEST_LOG_DIR, requireJavaLibs } from './paths.js';
+import { BROKER_MAIN, TEST_LOG_DIR, requireJavaLibs } from './paths.js';
 import { describeError, httpStatusOf, mergePatch } from './pod-runner/kube-util.js';
 import { NodeAgent } from './pod-runner/node.js';
 import { httpProbe, tcpProbe, wordProbe } from './pod-runner/probe.js';
@@ -89,6 +89,8 @@ import {
   zooCfgPortNeeds,
   type Mount,
 } from './pod-runner/spec.js';
+import { liveChildren } from './children.js';
+import { zookeeperJavaArgs } from './zookeeper.js';
 
 export interface PodRunnerOptions {
   /** Admin credentials. */
@@ -129,19 +131,8 @@ const PROBE_INTERVAL_MS = 500;
 const BACKOFF_MAX_MS = 10_000;
 /** A container that ran this long before exiting starts its back-off from 1 s again. */
 const BACKOFF_RESET_AFTER_MS = 30_000;
-const ZK_MAIN = 'org.apache.zookeeper.server.quorum.QuorumPeerMain';
 
-// Every process of every runner, SIGKILLed when the test process exits however it exits.
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const p of live) {
-    try {
-      p.kill('SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-});
+const live = liveChildren;
 
 /** A reason to wait before the container can start (kubelet: ContainerCreating), retried every second. */
 class NotYet extends Error {}
@@ -1260,21 +1251,7 @@ class PodInstance {
     writeFileSync(join(dataDir, 'myid'), `${ordinal + 1}\n`);
     const cfgFile = join(this.podDir, 'zoo.cfg');
     writeFileSync(cfgFile, cfg);
-    const args = [
-      '-Xms64m',
-      '-Xmx256m',
-      '-XX:+UseSerialGC',
-      '-XX:TieredStopAtLevel=1',
-      '-Xshare:auto',
-      '-Djava.awt.headless=true',
-      `-Dlog4j.configuration=file:${join(SETUP_DIR, 'java', 'tools-log4j.properties')}`,
-      '-Dzookeeper.admin.enableServer=false',
-      '-Dzookeeper.jmx.log4j.disable=true',
-      '-cp',
-      JAVA_CLASSPATH,
-      ZK_MAIN,
-      cfgFile,
-    ];
+    const args = zookeeperJavaArgs(cfgFile);
     return { cmd: 'java', args, env, cwd: this.podDir };
   }
 }

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './broker.js';
 import { runJava, type ToolResult } from './kafka-tools.js';
 import { JAVA_CLASSPATH, SETUP_DIR, TEST_LOG_DIR, requireJavaLibs } from './paths.js';
+import { liveChildren } from './children.js';
 
 export interface ZooKeeperOptions {
   nodes?: 1 | 3;
@@ -53,16 +54,28 @@ export interface ZkEnsemble {
 
 const ZK_MAIN = 'org.apache.zookeeper.server.quorum.QuorumPeerMain';
 
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const p of live) {
-    try {
-      p.kill('SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-});
+/** The java arguments of a ZooKeeper server for tests: small heap, quick start, quiet logs. */
+export function zookeeperJavaArgs(cfgFile: string): string[] {
+  return [
+    '-Xms64m',
+    '-Xmx256m',
+    '-XX:+UseSerialGC',
+    '-XX:TieredStopAtLevel=1',
+    '-Xshare:auto',
+    '-Djava.awt.headless=true',
+    // ZooKeeper 3.8 logs through slf4j; the Kafka classpath binds it to reload4j, so a log4j 1 file applies.
+    `-Dlog4j.configuration=file:${join(SETUP_DIR, 'java', 'tools-log4j.properties')}`,
+    '-Dzookeeper.admin.enableServer=false',
+    // JMX registration is useless here and costs start time.
+    '-Dzookeeper.jmx.log4j.disable=true',
+    '-cp',
+    JAVA_CLASSPATH,
+    ZK_MAIN,
+    cfgFile,
+  ];
+}
+
+const live = liveChildren;
 
 class ZkServerProcess implements ZkNode {
   readonly connectString: string;
@@ -103,23 +116,7 @@ class ZkServerProcess implements ZkNode {
   spawn(): void {
     requireJavaLibs();
     this.starts++;
-    const args = [
-      '-Xms64m',
-      '-Xmx256m',
-      '-XX:+UseSerialGC',
-      '-XX:TieredStopAtLevel=1',
-      '-Xshare:auto',
-      '-Djava.awt.headless=true',
-      // ZooKeeper 3.8 logs through slf4j; the Kafka classpath binds it to reload4j, so a log4j 1 file applies.
-      `-Dlog4j.configuration=file:${join(SETUP_DIR, 'java', 'tools-log4j.properties')}`,
-      '-Dzookeeper.admin.enableServer=false',
-      // JMX registration is useless here and costs start time.
-      '-Dzookeeper.jmx.log4j.disable=true',
-      '-cp',
-      JAVA_CLASSPATH,
-      ZK_MAIN,
-      this.cfgFile,
-    ];
+    const args = zookeeperJavaArgs(this.cfgFile);
     this.logLine(`start #${this.starts}: java ${args.join(' ')}`);
     const fd = openSync(this.logFile, 'a');
     const proc = spawn('java', args, { stdio: ['ignore', fd, fd] });

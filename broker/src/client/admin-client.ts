@@ -47,6 +47,7 @@ import type {
 import { ZERO_UUID } from '../protocol/primitives.js';
 import { NetworkError, type BrokerAddress } from './broker-connection.js';
 import { NetworkClient } from './network-client.js';
+import { ConfigSource } from '../protocol/config-source.js';
 
 export interface AdminClientOptions {
   /** "host:port,host:port" or a list. */
@@ -143,18 +144,7 @@ export interface ConfigEntry {
   sensitive: boolean;
 }
 
-/** Kafka's DescribeConfigsResponse.ConfigSource ids. */
-export const ConfigSource = {
-  UNKNOWN: 0,
-  DYNAMIC_TOPIC_CONFIG: 1,
-  DYNAMIC_BROKER_CONFIG: 2,
-  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
-  STATIC_BROKER_CONFIG: 4,
-  DEFAULT_CONFIG: 5,
-  DYNAMIC_BROKER_LOGGER_CONFIG: 6,
-  CLIENT_METRICS_CONFIG: 7,
-  GROUP_CONFIG: 8,
-} as const;
+export { ConfigSource } from '../protocol/config-source.js';
 
 /** 'append' / 'subtract' apply to list-valued keys (Kafka's AlterConfigOp.OpType APPEND / SUBTRACT). */
 export type AlterConfigOp =
