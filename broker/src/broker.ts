@@ -6,8 +6,9 @@ import { childLogger } from './log.js';
 import { LocalStore } from './metadata/local-store.js';
 import type { BrokerInfo, MetadataStore } from './metadata/store.js';
 import { KafkaZkClient, ZkClientClosedError } from './metadata/kafka-zk-client.js';
-import { MetadataCache } from './metadata/metadata-cache.js';
-import { ZkMetadataStore } from './metadata/zk-metadata-store.js';
+import type { MetadataCache } from './metadata/metadata-cache.js';
+import type { ZkMetadataStore } from './metadata/zk-metadata-store.js';
+import { bootstrapZooKeeper, type ZkBootstrap } from './metadata/zk-bootstrap.js';
 import { NetworkClient } from './client/network-client.js';
 import { KafkaController } from './controller/kafka-controller.js';
 import type { ControlledShutdownResponse } from './protocol/messages/07_controlled_shutdown.js';
@@ -20,7 +21,6 @@ import { KafkaListener } from './server/listener.js';
 import { GroupCoordinator } from './coordinator/group-coordinator.js';
 import { PartitionLogOffsetsStore, OFFSETS_TOPIC } from './server/offsets-store.js';
 import type { BrokerServices } from './handlers/context.js';
-import { initCompression } from './records/compression.js';
 import { startMetricsServer, setActiveControllerProvider, setPartitionSource } from './metrics.js';
 
 /** The bound address of each listener (ports resolved when the config asked for port 0). */
@@ -46,23 +46,19 @@ export class Broker {
     private readonly log: Logger,
   ) {}
 
-  static async start(config: BrokerConfig): Promise<Broker> {
+  /**
+   * `opts.zk`: the ZooKeeper bootstrap (bootstrapZooKeeper) already under way for `config.zookeeperConnect`
+   * (main.ts starts it before loading the rest of the broker); without it, start runs it itself.
+   */
+  static async start(config: BrokerConfig, opts: { zk?: Promise<ZkBootstrap> } = {}): Promise<Broker> {
     const log = childLogger('broker');
-    await initCompression();
 
     let zk: KafkaZkClient | null = null;
     let cache: MetadataCache | null = null;
     let zkStore: ZkMetadataStore | null = null;
     let localStore: LocalStore | null = null;
     if (config.zookeeperConnect) {
-      zk = await KafkaZkClient.connect({
-        connect: config.zookeeperConnect,
-        sessionTimeoutMs: config.zookeeperSessionTimeoutMs,
-        connectionTimeoutMs: config.zookeeperConnectionTimeoutMs,
-      });
-      cache = new MetadataCache();
-      zkStore = new ZkMetadataStore({ zk, cache, brokerId: config.brokerId, clusterId: config.clusterId ?? undefined, log: childLogger('zk-metadata') });
-      await zkStore.start();
+      ({ zk, cache, store: zkStore } = await (opts.zk ?? bootstrapZooKeeper(config)));
     } else {
       localStore = new LocalStore({
         brokerId: config.brokerId,

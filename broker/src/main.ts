@@ -3,8 +3,10 @@
  * gregor-broker --config server.properties [--override key=value ...]
  * Exit codes: 0 after a clean SIGTERM/SIGINT shutdown, 1 on a configuration or startup error.
  */
+import './young-generation.js';
 import { loadConfig, ConfigError } from './config.js';
-import { Broker } from './broker.js';
+import type { Broker } from './broker.js';
+import type { ZkBootstrap } from './metadata/zk-bootstrap.js';
 import { logger } from './log.js';
 
 async function main(): Promise<void> {
@@ -20,7 +22,16 @@ async function main(): Promise<void> {
   }
   let broker: Broker;
   try {
-    broker = await Broker.start(config);
+    // The ZooKeeper session, persistent paths, cluster id and configs are set up while the rest of the
+    // broker's modules load: loading them is most of the start-up time, and the round trips overlap with it.
+    let zk: Promise<ZkBootstrap> | undefined;
+    if (config.zookeeperConnect) {
+      const { bootstrapZooKeeper } = await import('./metadata/zk-bootstrap.js');
+      zk = bootstrapZooKeeper(config);
+      zk.catch(() => {}); // reported by Broker.start, which awaits it
+    }
+    const { Broker } = await import('./broker.js');
+    broker = await Broker.start(config, { zk });
   } catch (err) {
     logger.fatal({ err }, 'broker failed to start');
     // Let pino flush before exiting.

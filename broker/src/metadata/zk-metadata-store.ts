@@ -42,16 +42,27 @@ export class ZkMetadataStore implements MetadataStore {
   }
 
   async start(): Promise<void> {
-    this.cluster = await this.zk.getOrCreateClusterId(this.opts.clusterId ?? randomClusterId());
+    // The notifications present now are covered by the full reads below, which start after this read
+    // (Kafka writes a config before its notification); a change made later has a newer notification, which
+    // the watch applies. So the reads can all run in parallel (a few round trips, not one per topic).
+    const [cluster, existing] = await Promise.all([
+      this.zk.getOrCreateClusterId(this.opts.clusterId ?? randomClusterId()),
+      this.zk.getConfigChangeNotifications(),
+    ]);
+    this.cluster = cluster;
     if (this.opts.clusterId && this.opts.clusterId !== this.cluster) {
       throw new Error(`gregor.cluster.id ${this.opts.clusterId} does not match /cluster/id ${this.cluster} in ZooKeeper`);
     }
-    for (const topic of await this.zk.getAllTopics()) this.topicConfigs.set(topic, await this.zk.getEntityConfigs('topics', topic));
-    this.brokerOverrides.set('<default>', await this.zk.getEntityConfigs('brokers', '<default>'));
-    this.brokerOverrides.set(String(this.opts.brokerId), await this.zk.getEntityConfigs('brokers', String(this.opts.brokerId)));
-    // Notifications already present were applied by the full reads above.
-    const existing = await this.zk.getConfigChangeNotifications();
     this.lastNotification = Math.max(-1, ...existing.map(sequenceOf));
+    const [topics, defaults, own] = await Promise.all([
+      this.zk.getAllTopics(),
+      this.zk.getEntityConfigs('brokers', '<default>'),
+      this.zk.getEntityConfigs('brokers', String(this.opts.brokerId)),
+    ]);
+    const topicConfigs = await Promise.all(topics.map((topic) => this.zk.getEntityConfigs('topics', topic)));
+    topics.forEach((topic, i) => this.topicConfigs.set(topic, topicConfigs[i]!));
+    this.brokerOverrides.set('<default>', defaults);
+    this.brokerOverrides.set(String(this.opts.brokerId), own);
     await this.watchConfigChanges();
     this.zk.on('newSession', () => void this.watchConfigChanges());
   }

@@ -37,9 +37,16 @@ export function parseVersions(s: string): VersionRange {
   throw new Error(`invalid version range ${JSON.stringify(s)}`);
 }
 
+/** Parsed ranges by their text: schemas use a few dozen distinct strings, and the request path asks per request. */
+const RANGE_CACHE = new Map<string, VersionRange>();
+
 export function inVersions(range: string | undefined, version: number): boolean {
   if (range === undefined) return false;
-  const r = parseVersions(range);
+  let r = RANGE_CACHE.get(range);
+  if (r === undefined) {
+    r = parseVersions(range);
+    RANGE_CACHE.set(range, r);
+  }
   return version >= r.min && version <= r.max;
 }
 

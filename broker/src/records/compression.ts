@@ -5,12 +5,44 @@
 // all carry a declared size in their headers, and native/WASM decoders that trust it would try to allocate
 // it (a Rust allocation failure aborts the whole process; a failed WASM malloc returns 0 and the caller
 // would write over the WASM heap).
+//
+// The codec libraries are loaded on first use, synchronously (zlib, snappy and lz4-napi are CommonJS / native
+// addons; the zstd WASM module is compiled and instantiated synchronously). The produce and fetch paths never
+// decompress, so a broker that only moves uncompressed or compressed batches through never loads them: at
+// start they cost ~60 ms and ~12 MiB of RSS (profile in docs/performance.md).
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { gzipSync, gunzipSync } from 'node:zlib';
-import { compressSync as snappyCompressRaw, uncompressSync as snappyUncompressRaw } from 'snappy';
-import { compressFrameSync as lz4CompressFrame, decompressFrameSync as lz4DecompressFrame } from 'lz4-napi';
+import { readFileSync } from 'node:fs';
+import type * as Zlib from 'node:zlib';
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
+
+const require = createRequire(import.meta.url);
+
+let zlibModule: typeof Zlib | undefined;
+function zlib(): typeof Zlib {
+  zlibModule ??= require('node:zlib') as typeof Zlib;
+  return zlibModule;
+}
+
+interface SnappyModule {
+  compressSync(input: Buffer): Buffer;
+  uncompressSync(input: Buffer, opts: { asBuffer: true }): Buffer | string;
+}
+let snappyModule: SnappyModule | undefined;
+function snappy(): SnappyModule {
+  snappyModule ??= require('snappy') as SnappyModule;
+  return snappyModule;
+}
+
+interface Lz4Module {
+  compressFrameSync(input: Buffer, opts?: { contentChecksum?: boolean; blockChecksums?: boolean }): Buffer;
+  decompressFrameSync(input: Buffer): Buffer;
+}
+let lz4Module: Lz4Module | undefined;
+function lz4(): Lz4Module {
+  lz4Module ??= require('lz4-napi') as Lz4Module;
+  return lz4Module;
+}
 
 export enum CompressionType {
   NONE = 0,
@@ -50,7 +82,7 @@ export function compress(type: CompressionType, buf: Buffer): Buffer {
       return buf;
     case CompressionType.GZIP:
       // Java's GZIPOutputStream uses Deflater's default level (6), as does zlib's default.
-      return gzipSync(buf);
+      return zlib().gzipSync(buf);
     case CompressionType.SNAPPY:
       return xerialCompress(buf);
     case CompressionType.LZ4:
@@ -84,7 +116,7 @@ export function decompress(type: CompressionType, buf: Buffer, maxSize = DEFAULT
 function gunzip(buf: Buffer, maxSize: number): Buffer {
   try {
     // maxOutputLength makes zlib stop with a RangeError instead of growing without bound.
-    return gunzipSync(buf, { maxOutputLength: maxSize });
+    return zlib().gunzipSync(buf, { maxOutputLength: maxSize });
   } catch (e) {
     throw new CompressionError(CompressionType.GZIP, `cannot decompress: ${(e as Error).message}`, { cause: e });
   }
@@ -117,7 +149,7 @@ function xerialCompress(buf: Buffer): Buffer {
   header.writeInt32BE(XERIAL_MIN_COMPATIBLE_VERSION, 12);
   parts.push(header);
   for (let pos = 0; pos < buf.length; pos += XERIAL_BLOCK_SIZE) {
-    const block = snappyCompressRaw(buf.subarray(pos, Math.min(pos + XERIAL_BLOCK_SIZE, buf.length)));
+    const block = snappy().compressSync(buf.subarray(pos, Math.min(pos + XERIAL_BLOCK_SIZE, buf.length)));
     const len = Buffer.alloc(4);
     len.writeInt32BE(block.length, 0);
     parts.push(len, block);
@@ -151,7 +183,7 @@ function snappyBlock(block: Buffer, budget: number): Buffer {
     throw new CompressionError(CompressionType.SNAPPY, `decompressed size exceeds the limit`);
   }
   try {
-    return snappyUncompressRaw(block, { asBuffer: true }) as Buffer;
+    return snappy().uncompressSync(block, { asBuffer: true }) as Buffer;
   } catch (e) {
     throw new CompressionError(CompressionType.SNAPPY, `cannot decompress: ${(e as Error).message}`, { cause: e });
   }
@@ -196,7 +228,7 @@ function snappyDecompress(buf: Buffer, maxSize: number): Buffer {
 const LZ4_MAGIC = 0x184d2204;
 
 function lz4Compress(buf: Buffer): Buffer {
-  return lz4CompressFrame(buf, { contentChecksum: false, blockChecksums: false });
+  return lz4().compressFrameSync(buf, { contentChecksum: false, blockChecksums: false });
 }
 
 function lz4Decompress(buf: Buffer, maxSize: number): Buffer {
@@ -215,7 +247,7 @@ function lz4Decompress(buf: Buffer, maxSize: number): Buffer {
   }
   let out: Buffer;
   try {
-    out = lz4DecompressFrame(buf);
+    out = lz4().decompressFrameSync(buf);
   } catch (e) {
     throw new CompressionError(CompressionType.LZ4, `cannot decompress: ${(e as Error).message}`, { cause: e });
   }
@@ -261,29 +293,61 @@ interface ZstdModule {
   HEAPU8: Uint8Array;
 }
 
-const require = createRequire(import.meta.url);
 let zstdModule: ZstdModule | undefined;
-let zstdInit: Promise<void> | undefined;
 
-/** Loads the zstd WASM module; call once at start (idempotent). compress/decompress stay synchronous. */
+/**
+ * Loads the zstd WASM module synchronously: Emscripten's `instantiateWasm` hook gets a module compiled and
+ * instantiated on the spot (Node allows synchronous compilation of any size), and the runtime initialises
+ * within `init()` once the instance is handed over, so compress/decompress stay synchronous and nothing has to
+ * be loaded at start.
+ */
+function loadZstd(): ZstdModule {
+  // The package's "exports" hides dist/common/module.js, so it is required by absolute path next to the
+  // resolved entry point; that is the same CommonJS instance index.node.js uses.
+  const entry = require.resolve('@bokuweb/zstd-wasm');
+  const { Module } = require(join(dirname(entry), 'module.js')) as {
+    Module: ZstdModule & {
+      init(buf: Buffer): unknown;
+      instantiateWasm?: (imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance) => unknown) => unknown;
+      calledRun?: boolean;
+    };
+  };
+  if (typeof Module?.init !== 'function') throw new Error('@bokuweb/zstd-wasm layout changed: Module.init not found');
+  if (!Module.calledRun) {
+    const wasm = readFileSync(join(dirname(entry), 'zstd.wasm'));
+    Module.instantiateWasm = (imports, receive) => receive(new WebAssembly.Instance(new WebAssembly.Module(wasm), imports));
+    Module.init(wasm);
+  }
+  if (!Module.calledRun || typeof Module._ZSTD_decompress !== 'function') {
+    throw new Error('@bokuweb/zstd-wasm layout changed: the runtime did not initialise synchronously');
+  }
+  return Module;
+}
+
+/**
+ * Loads every codec now (idempotent). Optional: each codec also loads on first use. Kept for callers that
+ * prefer to pay the cost up front (tests, benchmarks of the codecs themselves).
+ */
 export function initCompression(): Promise<void> {
-  zstdInit ??= (async () => {
-    // The package's "exports" hides dist/common/module.js, so it is required by absolute path next to the
-    // resolved entry point; that is the same CommonJS instance index.node.js loads, whose Module init() fills.
-    const entry = require.resolve('@bokuweb/zstd-wasm');
-    const pkg = require(entry) as { init(): Promise<void> };
-    await pkg.init();
-    const { Module } = require(join(dirname(entry), 'module.js')) as { Module: ZstdModule };
-    if (typeof Module?._ZSTD_decompress !== 'function') {
-      throw new Error('@bokuweb/zstd-wasm layout changed: Module._ZSTD_decompress not found');
-    }
-    zstdModule = Module;
-  })();
-  return zstdInit;
+  try {
+    zlib();
+    snappy();
+    lz4();
+    zstd();
+    return Promise.resolve();
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 function zstd(): ZstdModule {
-  if (!zstdModule) throw new CompressionError(CompressionType.ZSTD, 'zstd is not initialised (call initCompression() at start)');
+  if (!zstdModule) {
+    try {
+      zstdModule = loadZstd();
+    } catch (e) {
+      throw new CompressionError(CompressionType.ZSTD, `cannot load the zstd codec: ${(e as Error).message}`, { cause: e });
+    }
+  }
   return zstdModule;
 }
 
