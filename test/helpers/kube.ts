@@ -11,7 +11,7 @@
 // authorization; service-account tokens signed with a generated RSA key (TokenRequest works). TLS: a
 // generated CA and serving certificate for 127.0.0.1 / localhost / kubernetes.default.svc.
 // Logs: $GREGOR_TEST_LOG_DIR/kube-<name>-{etcd,apiserver,controller-manager}.log (every start/exit marked).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, generateKeyPairSync } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -22,7 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
 import { freePort } from './broker.js';
 import { SETUP_DIR, TEST_LOG_DIR } from './paths.js';
-import { liveChildren } from './children.js';
+import { spawnTracked } from './children.js';
 
 export interface KubeOptions {
   /** Used in the temp dir and log file names. Default "kube". */
@@ -99,7 +99,6 @@ export function requireKubeBinaries(): string {
   return bin;
 }
 
-const live = liveChildren;
 
 class Component implements KubeComponent {
   private proc: ChildProcess | null = null;
@@ -133,29 +132,15 @@ class Component implements KubeComponent {
     if (this.isAlive()) await this.stop();
     this.starts++;
     this.mark(`start #${this.starts}: ${this.binary} ${this.args.join(' ')}`);
-    const fd = openSync(this.logFile, 'a');
     // No GREGOR_* variables (and no KUBECONFIG from the developer's shell) reach the components.
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) {
       if (!k.startsWith('GREGOR_') && k !== 'KUBECONFIG') env[k] = v;
     }
     env.GOMAXPROCS = env.GOMAXPROCS ?? '2';
-    const proc = spawn(this.binary, this.args, { stdio: ['ignore', fd, fd], env });
-    closeSync(fd);
+    const { proc, exited } = spawnTracked(this.binary, this.args, { logFile: this.logFile, env, mark: (l) => this.mark(l) });
     this.proc = proc;
-    live.add(proc);
-    this.exitPromise = new Promise((resolve) => {
-      proc.once('exit', (code, signal) => {
-        live.delete(proc);
-        this.mark(`exit code=${code} signal=${signal}`);
-        resolve();
-      });
-      proc.once('error', (e) => {
-        live.delete(proc);
-        this.mark(`spawn error ${e.message}`);
-        resolve();
-      });
-    });
+    this.exitPromise = exited;
     const deadline = Date.now() + this.startTimeoutMs;
     let last: string | null = 'no attempt';
     while (Date.now() < deadline) {

@@ -2,7 +2,7 @@
 // one standalone server or a 3-node quorum, on 127.0.0.1 with ephemeral ports and a temp dir per ensemble.
 // No AdminServer (it would bind Jetty on 8080) and no four-letter words: readiness is checked with a real session.
 import { zkGetData } from './zk-raw.js';
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './broker.js';
 import { runJava, type ToolResult } from './kafka-tools.js';
 import { JAVA_CLASSPATH, SETUP_DIR, TEST_LOG_DIR, requireJavaLibs } from './paths.js';
-import { liveChildren } from './children.js';
+import { spawnTracked } from './children.js';
 
 export interface ZooKeeperOptions {
   nodes?: 1 | 3;
@@ -75,7 +75,6 @@ export function zookeeperJavaArgs(cfgFile: string): string[] {
   ];
 }
 
-const live = liveChildren;
 
 class ZkServerProcess implements ZkNode {
   readonly connectString: string;
@@ -118,23 +117,9 @@ class ZkServerProcess implements ZkNode {
     this.starts++;
     const args = zookeeperJavaArgs(this.cfgFile);
     this.logLine(`start #${this.starts}: java ${args.join(' ')}`);
-    const fd = openSync(this.logFile, 'a');
-    const proc = spawn('java', args, { stdio: ['ignore', fd, fd] });
-    closeSync(fd);
+    const { proc, exited } = spawnTracked('java', args, { logFile: this.logFile, mark: (l) => this.logLine(l) });
     this.proc = proc;
-    live.add(proc);
-    this.exitPromise = new Promise((resolve) => {
-      proc.once('exit', (code, signal) => {
-        live.delete(proc);
-        this.logLine(`exit code=${code} signal=${signal}`);
-        resolve();
-      });
-      proc.once('error', (e) => {
-        live.delete(proc);
-        this.logLine(`spawn error ${e.message}`);
-        resolve();
-      });
-    });
+    this.exitPromise = exited;
   }
 
   /** Ready = a ZooKeeper session can be established on this node alone. */
