@@ -216,7 +216,13 @@ describe('operator day-2 on real brokers: scale up, rolling restart, scale down,
       sampler = startSampler();
       const hashBefore = (await brokerSts()).spec!.template.metadata!.annotations!['kafka.gregor.dev/config-hash'];
       await patchCluster({ spec: { brokers: { config: { 'replica.lag.time.max.ms': '20000' } } } });
+      const revisionBefore = (await brokerSts()).status?.updateRevision;
       await waitFor(async () => (await brokerSts()).spec!.template.metadata!.annotations!['kafka.gregor.dev/config-hash'] !== hashBefore, { what: 'new config hash' });
+      // The StatefulSet controller must have computed the new revision, else the old pods look current.
+      await waitFor(async () => {
+        const sts = await brokerSts();
+        return (sts.status?.observedGeneration ?? 0) >= (sts.metadata?.generation ?? 1) && sts.status?.updateRevision !== revisionBefore;
+      }, { what: 'new broker revision', timeoutMs: 30_000 });
       await waitFor(async () => {
         const [c, sts] = await Promise.all([getCluster(), brokerSts()]);
         const pods = await core.listNamespacedPod({ namespace: NS, labelSelector: `app.kubernetes.io/instance=${CLUSTER},app.kubernetes.io/component=broker` });
