@@ -396,21 +396,23 @@ export class KafkaController {
     });
     this.currentBatch = this.newBatch();
 
-    // Watches first, then reads: a change between the two is seen again by the watch's event.
-    await this.zk.getBrokerIds(this.watch('BrokerChange', () => this.processBrokerChange()));
-    const brokers = await this.zk.getAllBrokers();
+    // Watches first, then reads: a change between the two is seen again by the watch's event. The session
+    // answers requests in the order they were sent, so issuing them together keeps that order while the
+    // round trips overlap (a failover with many topics waits for one round of reads, not one per topic).
+    const brokerWatch = this.zk.getBrokerIds(this.watch('BrokerChange', () => this.processBrokerChange()));
+    const brokersRead = this.zk.getAllBrokers();
+    const topicsRead = this.zk.getAllTopics(this.watch('TopicChange', () => this.processTopicChange()));
+    const deletionsRead = this.zk.getTopicDeletions(this.watch('TopicDeletion', () => this.processTopicDeletion()));
+    const [, brokers, topics, deletions] = await Promise.all([brokerWatch, brokersRead, topicsRead, deletionsRead]);
     const liveBrokers = brokers.map((b) => toLiveBroker(b));
     this.ctx.setLiveBrokers(liveBrokers);
     for (const b of liveBrokers) this.channel.addBroker(b.id);
 
-    const topics = await this.zk.getAllTopics(this.watch('TopicChange', () => this.processTopicChange()));
-    for (const topic of topics) await this.loadTopic(topic);
+    await Promise.all(topics.map((topic) => this.loadTopic(topic)));
     await this.psm.refreshFromZk(this.ctx.allPartitions());
     for (const tp of this.ctx.allPartitions()) {
       if (this.ctx.assignment(tp)?.isBeingReassigned) this.ctx.partitionsBeingReassigned.add(tpKey(tp));
     }
-
-    const deletions = await this.zk.getTopicDeletions(this.watch('TopicDeletion', () => this.processTopicDeletion()));
 
     // Brokers need the live brokers before they can act on LeaderAndIsr (Kafka sends UpdateMetadata first).
     this.currentBatch.addUpdateMetadata(this.ctx.liveOrShuttingDownBrokerIds(), this.ctx.allPartitions());
