@@ -1,10 +1,14 @@
 // Node.js clients against the broker: kafkajs (admin, producer, a rebalancing 3-member group, committed
-// offsets surviving a broker restart) and @platformatic/kafka (admin, producer, consumer round trip).
+// offsets surviving a broker restart) and @platformatic/kafka (admin, producer, consumer round trip, and the same
+// rebalancing 3-member group with committed offsets resumed after a restart).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigResourceTypes, type Consumer, type Kafka } from 'kafkajs';
 import {
   Admin as PAdmin,
   Consumer as PConsumer,
+  MessagesStreamFallbackModes,
+  type MessagesStream,
+  type MessagesStreamFallbackModeValue,
   MessagesStreamModes,
   Producer as PProducer,
   stringDeserializers,
@@ -26,6 +30,8 @@ describe('kafkajs', () => {
   });
 
   it('admin: createTopics, fetchTopicMetadata, describeConfigs; producer with acks=-1', async () => {
+    let againPartition = -1;
+    let againOffset = '';
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -44,12 +50,10 @@ describe('kafkajs', () => {
         ],
       });
       expect(created).toBe(true);
-      // Creating it again: kafkajs reports "false"... or throws TOPIC_ALREADY_EXISTS: both mean "exists".
-      const again = await admin
-        .createTopics({ topics: [{ topic: 'kjs-admin', numPartitions: 4 }] })
-        .catch((e: Error) => e);
-      if (again instanceof Error) expect(String(again)).toMatch(/already exists/i);
-      else expect(again).toBe(false);
+      // Creating it again: Kafka answers TOPIC_ALREADY_EXISTS (36) for the topic, which kafkajs turns into a
+      // resolved `false` (any other error code would reject and fail the test here).
+      const again = await admin.createTopics({ topics: [{ topic: 'kjs-admin', numPartitions: 4 }] });
+      expect(again).toBe(false);
 
       expect(await admin.listTopics()).toContain('kjs-admin');
       const md = await admin.fetchTopicMetadata({ topics: ['kjs-admin'] });
@@ -81,16 +85,44 @@ describe('kafkajs', () => {
           messages: Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
         });
         expect(res.every((r) => r.errorCode === 0)).toBe(true);
-        // Same key → same partition: a second send with key k0 lands where the first did.
+        // A fresh topic: every partition that got records reports base offset 0.
+        expect(res.every((r) => r.baseOffset === '0')).toBe(true);
+        // Same key → same partition: a second send with key k0 (value "again").
         const again2 = await producer.send({ topic: 'kjs-admin', acks: -1, messages: [{ key: 'k0', value: 'again' }] });
-        const firstK0 = res.find((r) => r.partition === again2[0].partition);
-        expect(firstK0).toBeDefined();
+        expect(again2).toHaveLength(1);
+        expect(again2[0].errorCode).toBe(0);
+        againPartition = again2[0].partition;
+        againOffset = again2[0].baseOffset!;
       } finally {
         await producer.disconnect();
       }
       const offsets = await admin.fetchTopicOffsets('kjs-admin');
       expect(offsets.reduce((s, o) => s + Number(o.high), 0)).toBe(41);
       expect(offsets.every((o) => o.low === '0')).toBe(true);
+
+      // Read every record back to see where each one was stored: "v0" (first record with key k0) and "again"
+      // must sit in the partition the second send reported, "again" at the reported offset.
+      const reader = kafka.consumer({ groupId: 'kjs-admin-reader', maxWaitTimeInMs: 200 });
+      const stored = new Map<string, { key: string; partition: number; offset: string }>();
+      await reader.connect();
+      try {
+        await reader.subscribe({ topic: 'kjs-admin', fromBeginning: true });
+        await reader.run({
+          eachMessage: async ({ partition, message }) => {
+            stored.set(message.value!.toString(), { key: message.key!.toString(), partition, offset: message.offset });
+          },
+        });
+        await waitFor(() => stored.size >= 41, { timeoutMs: 60_000, what: '41 records read back' });
+      } finally {
+        await reader.disconnect();
+      }
+      expect(stored.size).toBe(41);
+      expect(stored.get('v0')).toMatchObject({ key: 'k0', partition: againPartition });
+      expect(stored.get('again')).toEqual({ key: 'k0', partition: againPartition, offset: againOffset });
+      // Per partition the stored records are exactly what fetchTopicOffsets counts.
+      for (const o of offsets) {
+        expect([...stored.values()].filter((r) => r.partition === o.partition).length).toBe(Number(o.high));
+      }
     } finally {
       await admin.disconnect();
     }
@@ -270,9 +302,14 @@ describe('@platformatic/kafka', () => {
         acks: -1,
         messages: values.map((v, i) => ({ topic, key: `k${i}`, value: v, headers: { h: 'x' } })),
       });
-      expect(res.offsets?.length ?? 0).toBeGreaterThan(0);
+      // One entry per partition written to (a fresh topic: base offset 0 each), no errors, no other partitions.
+      expect(res.offsets).toBeDefined();
+      const produced = [...res.offsets!].sort((a, b) => a.partition - b.partition);
+      expect(produced.every((o) => o.topic === topic && o.offset === 0n)).toBe(true);
+      expect(new Set(produced.map((o) => o.partition)).size).toBe(produced.length);
+      expect(produced.every((o) => o.partition >= 0 && o.partition < 3)).toBe(true);
 
-      const got: { value: string; key: string; header: string | undefined }[] = [];
+      const got: { value: string; key: string; header: string | undefined; partition: number; offset: bigint }[] = [];
       const stream = await consumer.consume({
         topics: [topic],
         mode: MessagesStreamModes.EARLIEST,
@@ -280,12 +317,23 @@ describe('@platformatic/kafka', () => {
         maxWaitTime: 200,
       });
       stream.on('data', (m) => {
-        got.push({ value: m.value, key: m.key, header: m.headers.get('h') });
+        got.push({ value: m.value, key: m.key, header: m.headers.get('h'), partition: m.partition, offset: m.offset });
       });
       await waitFor(() => got.length >= values.length, { timeoutMs: 60_000, what: 'platformatic consumer' });
       await stream.close();
       expect(got.map((g) => g.value).sort()).toEqual([...values].sort());
       expect(got.every((g) => g.header === 'x' && g.key === `k${g.value.slice(4)}`)).toBe(true);
+      // The produce result named exactly the partitions the records were stored in, and each partition holds
+      // offsets 0..n-1 (base offset 0 as reported, one offset per record, no gaps).
+      const byPartition = new Map<number, bigint[]>();
+      for (const g of got) byPartition.set(g.partition, [...(byPartition.get(g.partition) ?? []), g.offset]);
+      expect(produced.map((o) => o.partition)).toEqual([...byPartition.keys()].sort((a, b) => a - b));
+      for (const offs of byPartition.values()) {
+        expect(offs.sort((a, b) => Number(a - b))).toEqual(offs.map((_, i) => BigInt(i)));
+      }
+      // A second send to partition 0 gets the next offset there: the number of records partition 0 already has.
+      const next = await producer.send({ acks: -1, messages: [{ topic, key: 'k-next', value: 'next', partition: 0 }] });
+      expect(next.offsets).toEqual([{ topic, partition: 0, offset: BigInt(byPartition.get(0)?.length ?? 0) }]);
 
       const groups = await admin.listGroups();
       expect([...groups.keys()]).toContain('plt-group');
@@ -297,4 +345,216 @@ describe('@platformatic/kafka', () => {
       await admin.close().catch(() => {});
     }
   });
+
+  it('3-member group: rebalances when one leaves, every partition consumed, committed offsets resumed after a broker restart', async () => {
+    const topic = 'plt-group-topic';
+    const groupId = 'plt-group-3';
+    const partitions = 6;
+    const allPartitions = Array.from({ length: partitions }, (_, i) => i);
+    const sessionTimeout = 30_000;
+    const bootstrapBrokers = [broker.bootstrap];
+    let admin = new PAdmin({ clientId: 'plt-group-admin', bootstrapBrokers });
+    let producer = new PProducer({ clientId: 'plt-group-producer', bootstrapBrokers, serializers: stringSerializers });
+    type Member = {
+      id: number;
+      consumer: PConsumer<string, string, string, string>;
+      stream: MessagesStream<string, string, string, string>;
+    };
+    const members = new Map<number, Member>();
+    const seen: { member: number; partition: number; offset: bigint; value: string }[] = [];
+    const errors: string[] = [];
+
+    const startMember = async (id: number, fallbackMode: MessagesStreamFallbackModeValue): Promise<Member> => {
+      const consumer = new PConsumer({
+        clientId: `plt-member-${id}`,
+        groupId,
+        bootstrapBrokers,
+        deserializers: stringDeserializers,
+        sessionTimeout,
+        rebalanceTimeout: sessionTimeout, // the client requires rebalanceTimeout >= sessionTimeout
+        heartbeatInterval: 500,
+      });
+      consumer.on('error', (e: Error) => errors.push(`member ${id} consumer: ${String(e)}`));
+      const stream = await consumer.consume({
+        topics: [topic],
+        mode: MessagesStreamModes.COMMITTED,
+        fallbackMode,
+        autocommit: true,
+        maxWaitTime: 200,
+      });
+      stream.on('error', (e: Error) => errors.push(`member ${id} stream: ${String(e)}`));
+      stream.on('data', (m) => {
+        seen.push({ member: id, partition: m.partition, offset: m.offset, value: m.value });
+      });
+      const m = { id, consumer, stream };
+      members.set(id, m);
+      return m;
+    };
+    const assigned = (id: number): number[] =>
+      [...(members.get(id)?.consumer.assignments?.find((a) => a.topic === topic)?.partitions ?? [])].sort(
+        (a, b) => a - b,
+      );
+    // Stable = every listed member in the same generation, each with a non-empty share, together every partition once.
+    const stableAssignment = (ids: number[]): Map<number, number[]> | null => {
+      const gens = new Set(ids.map((id) => members.get(id)?.consumer.generationId));
+      if (gens.size !== 1) return null;
+      const shares = new Map(ids.map((id) => [id, assigned(id)]));
+      const all = [...shares.values()].flat();
+      const ok =
+        [...shares.values()].every((p) => p.length > 0) &&
+        all.length === partitions &&
+        new Set(all).size === partitions;
+      return ok ? shares : null;
+    };
+    // @platformatic/kafka does not drop a fetch response for partitions revoked while the fetch was in flight: a
+    // long poll issued under the previous assignment would still deliver records produced after the rebalance
+    // to the old owner. One fetch in flight per broker per stream, so after two completed fetches per member
+    // every fetch in flight uses the current assignment.
+    const settled = (ids: number[]) =>
+      Promise.all(
+        ids.map(
+          (id) =>
+            new Promise<void>((resolve, reject) => {
+              const stream = members.get(id)!.stream;
+              let n = 0;
+              const timer = setTimeout(() => reject(new Error(`member ${id}: no fetch completed in 30 s`)), 30_000);
+              const onFetch = () => {
+                if (++n < 2) return;
+                clearTimeout(timer);
+                stream.off('fetch', onFetch);
+                resolve();
+              };
+              stream.on('fetch', onFetch);
+            }),
+        ),
+      );
+    const produce = async (prefix: string, n: number) => {
+      const res = await producer.send({
+        acks: -1,
+        messages: Array.from({ length: n }, (_, i) => ({
+          topic,
+          key: `${prefix}-${i}`,
+          value: `${prefix}-${i}`,
+          partition: i % partitions,
+        })),
+      });
+      expect(res.offsets?.length).toBe(partitions);
+    };
+    const committed = async (a: PAdmin): Promise<number[]> => {
+      const [g] = await a.listConsumerGroupOffsets({
+        groups: [{ groupId, topics: [{ name: topic, partitionIndexes: allPartitions }] }],
+      });
+      const t = g.topics.find((x) => x.name === topic);
+      const out = Array.from({ length: partitions }, () => -1);
+      for (const p of t?.partitions ?? []) out[p.partitionIndex] = Number(p.committedOffset);
+      return out;
+    };
+    const committedEverywhere = (n: number) =>
+      waitFor(async () => (await committed(admin)).every((o) => o === n), {
+        timeoutMs: 30_000,
+        what: `offset ${n} committed on every partition`,
+      });
+    const closeMember = async (id: number) => {
+      const m = members.get(id)!;
+      await m.stream.close();
+      await m.consumer.close();
+      members.delete(id);
+    };
+
+    try {
+      const created = await admin.createTopics({ topics: [topic], partitions, replicas: 1 });
+      expect(created.map((t) => t.name)).toEqual([topic]);
+      await waitFor(
+        async () => (await admin.metadata({ topics: [topic] })).topics.get(topic)?.partitionsCount === partitions,
+        { what: 'topic metadata' },
+      );
+
+      // Three members, one consumer each, join one by one.
+      await startMember(1, MessagesStreamFallbackModes.EARLIEST);
+      await startMember(2, MessagesStreamFallbackModes.EARLIEST);
+      await startMember(3, MessagesStreamFallbackModes.EARLIEST);
+      const three = await waitFor(() => stableAssignment([1, 2, 3]), {
+        timeoutMs: 60_000,
+        what: '3 members sharing 6 partitions',
+      });
+      const generationOfThree = members.get(1)!.consumer.generationId;
+
+      await settled([1, 2, 3]);
+      await produce('p1', 60);
+      await waitFor(() => seen.length >= 60, { timeoutMs: 60_000, what: '60 records consumed by the group' });
+      // Each member consumed exactly its own partitions.
+      for (const [id, share] of three) {
+        const consumedFrom = new Set(seen.filter((s) => s.member === id).map((s) => s.partition));
+        expect([...consumedFrom].sort((a, b) => a - b)).toEqual(share);
+      }
+      await committedEverywhere(10);
+
+      // Member 3 leaves (LeaveGroup on close): the other two take over all partitions well before its session
+      // would have expired.
+      const leftAt = Date.now();
+      await closeMember(3);
+      const two = await waitFor(() => stableAssignment([1, 2]), {
+        timeoutMs: sessionTimeout - 10_000,
+        what: 'rebalance to 2 members',
+      });
+      expect(Date.now() - leftAt).toBeLessThan(sessionTimeout);
+      expect([...two.values()].flat().sort((a, b) => a - b)).toEqual(allPartitions);
+      expect(members.get(1)!.consumer.generationId).toBeGreaterThan(generationOfThree);
+
+      await settled([1, 2]);
+      await produce('p2', 60);
+      await waitFor(() => seen.length >= 120, { timeoutMs: 60_000, what: '120 records consumed' });
+      await committedEverywhere(20);
+
+      const values = seen.map((s) => s.value);
+      expect(new Set(values).size).toBe(values.length); // no duplicates
+      expect(values.length).toBe(120);
+      const phase2 = seen.filter((s) => s.value.startsWith('p2-'));
+      expect(phase2).toHaveLength(60);
+      expect(new Set(phase2.map((s) => s.partition)).size).toBe(partitions);
+      for (const s of phase2) expect(two.get(s.member)).toContain(s.partition);
+      // Phase-2 records sit at offsets 10..19 of their partition.
+      expect(phase2.every((s) => s.offset >= 10n && s.offset < 20n)).toBe(true);
+
+      await closeMember(1);
+      await closeMember(2);
+      const before = await committed(admin);
+      expect(before).toEqual(allPartitions.map(() => 20));
+      await producer.close();
+      await admin.close();
+
+      // Broker restart: the committed offsets come back, a new member resumes exactly after them.
+      await broker.restart();
+      admin = new PAdmin({ clientId: 'plt-group-admin-2', bootstrapBrokers });
+      producer = new PProducer({ clientId: 'plt-group-producer-2', bootstrapBrokers, serializers: stringSerializers });
+      const after = await waitFor(
+        async () => {
+          const c = await committed(admin);
+          return c.every((o) => o >= 0) ? c : null;
+        },
+        { timeoutMs: 30_000, what: 'committed offsets after restart' },
+      );
+      expect(after).toEqual(before);
+
+      await produce('p3', 30);
+      seen.length = 0;
+      // FAIL: a partition without a committed offset would be an error, not a silent restart from earliest.
+      await startMember(4, MessagesStreamFallbackModes.FAIL);
+      await waitFor(() => stableAssignment([4]), { timeoutMs: 60_000, what: 'member 4 owning all partitions' });
+      await waitFor(() => seen.length >= 30, { timeoutMs: 60_000, what: '30 records after restart' });
+      await new Promise((r) => setTimeout(r, 1500)); // anything re-delivered would show up now
+      expect(seen.map((s) => s.value).sort()).toEqual(Array.from({ length: 30 }, (_, i) => `p3-${i}`).sort());
+      expect(seen.every((s) => s.offset >= 20n && s.offset < 25n)).toBe(true);
+      await committedEverywhere(25);
+      await closeMember(4);
+      expect(errors).toEqual([]);
+    } finally {
+      for (const m of members.values()) {
+        await m.stream.close().catch(() => {});
+        await Promise.resolve(m.consumer.close(true)).catch(() => {});
+      }
+      await producer.close().catch(() => {});
+      await admin.close().catch(() => {});
+    }
+  }, 300_000);
 });
