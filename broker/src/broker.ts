@@ -75,6 +75,7 @@ export class Broker {
       brokerId: config.brokerId,
       clusterId: metadata.clusterId(),
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+      cleanerEnabled: config.logCleanerEnable,
       defaultConfig: config.defaultLogConfig(),
       topicConfig: (topic: string) => resolveLogConfig(config, metadata.topic(topic)?.configs ?? {}),
     });
