@@ -2,11 +2,11 @@
 // ensemble, brokers with broker.id 1..3 and zookeeper.connect, Kafka 3.9's CLI tools, zkCli (ZooKeeperMain) and the
 // Java client as peers. GREGOR_TEST_TARGET=kafka runs the same scenarios against Apache Kafka 3.9 in ZooKeeper mode.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, parseDescribe, zkQuorumLeader, type TestCluster } from './helpers/cluster.js';
-import { GroupConsumer, NumberedProducer, dumpTopic, verifyAcked } from './helpers/java-clients.js';
-import { kafkaTool } from './helpers/kafka-tools.js';
+import { LEADER_ELECTION_TOOL, startCluster, parseDescribe, zkGetData, zkQuorumLeader, type TestCluster } from './helpers/cluster.js';
+import { GroupConsumer, NumberedProducer, dumpTopic, verifyAcked, type TopicDump } from './helpers/java-clients.js';
+import { kafkaTool, runJava } from './helpers/kafka-tools.js';
 import { kafkajs, waitFor } from './helpers/util.js';
-import { zkCli } from './helpers/zookeeper.js';
+import { zkCli, type ZkEnsemble, type ZkNode } from './helpers/zookeeper.js';
 
 /** The JSON line of `zkCli get <path>` output. */
 async function zkGetJson(connectString: string, path: string): Promise<Record<string, unknown>> {
@@ -257,72 +257,190 @@ describe('scenario 3: 2 brokers, rf 2, acks=all, the leader is killed', () => {
   }, 240_000);
 });
 
-describe('scenario 4: 3 ZooKeeper nodes + 3 brokers, one ZooKeeper node lost', () => {
+/** The leader election of each scenario 4 round, by the id of the ZooKeeper node down during it. */
+const ELECTIONS: Record<number, { kind: 'kill-leader' | 'preferred' | 'kill-controller' }> = {
+  1: { kind: 'kill-leader' },
+  2: { kind: 'preferred' },
+  3: { kind: 'kill-controller' },
+};
+
+describe('scenario 4: 3 ZooKeeper nodes + 3 brokers, each ZooKeeper node lost in turn', () => {
   let cluster: TestCluster;
+  /** Role of each killed ZooKeeper node at the time of its kill, by node id. */
+  const killedRoles = new Map<number, 'leader' | 'follower'>();
+  /** The ZooKeeper node killed by the previous round (restarted at the start of the next). */
+  let previous: ZkNode | null = null;
+  /** End offsets per topic after the previous producer on it (where the next producer's records start). */
+  const ends = new Map<string, Map<number, number>>();
 
   beforeAll(async () => {
-    cluster = await startCluster({ name: 'scn4', brokers: 3, zookeeperNodes: 3 });
+    // The test moves leaders itself: no automatic preferred-leader rebalance in between.
+    cluster = await startCluster({ name: 'scn4', brokers: 3, zookeeperNodes: 3, overrides: { 'auto.leader.rebalance.enable': false } });
+    await kafkaTool('kafka-topics', [
+      '--bootstrap-server', cluster.bootstrap, '--create', '--topic', 'before', '--partitions', '3',
+      '--replication-factor', '3', '--config', 'min.insync.replicas=2',
+    ]);
+    await cluster.waitForFullIsr('before');
   });
   afterAll(async () => {
     await cluster?.stop();
   });
 
-  it('produce, consume, topic creation and a leader election keep working', async () => {
-    const bs = cluster.bootstrap;
-    await kafkaTool('kafka-topics', [
-      '--bootstrap-server', bs, '--create', '--topic', 'before', '--partitions', '3', '--replication-factor', '3',
-      '--config', 'min.insync.replicas=2',
-    ]);
-    await cluster.waitForFullIsr('before');
+  // One ZooKeeper node at a time: the previous one is back and the quorum whole before the next is killed.
+  for (const zkId of [1, 2, 3]) {
+    it(`ZooKeeper node ${zkId} lost: produce, consume, topic creation and a leader election keep working`, async () => {
+      const bs = cluster.bootstrap;
+      const t0 = Date.now();
+      if (previous) {
+        const back = previous;
+        await back.restart();
+        // Whole again: every node serves a session, one of them leads, and the restarted node has caught up with
+        // what was written while it was down (the topic the previous round created).
+        await waitForWholeQuorum(cluster.zk, `/brokers/topics/after-zk${back.id}`);
+        log(`scenario 4: ZooKeeper node ${back.id} back, quorum whole ${Date.now() - t0} ms after its restart began`);
+        previous = null;
+      }
+      const zkVictim = cluster.zk.nodes.find((n) => n.id === zkId)!;
+      expect(cluster.zk.nodes.every((n) => n.isAlive())).toBe(true);
+      const zkLeader = await zkQuorumLeader(cluster.zk);
+      expect(zkLeader, 'a quorum leader before the kill').toBeDefined();
+      const role = zkLeader!.id === zkId ? 'leader' : 'follower';
+      await zkVictim.kill('SIGKILL');
+      previous = zkVictim;
+      killedRoles.set(zkId, role);
+      const tKill = Date.now();
+      log(`scenario 4: killed ZooKeeper node ${zkId} (the quorum ${role})`);
+      const survivors = cluster.zk.nodes.filter((n) => n !== zkVictim).map((n) => n.connectString).join(',');
 
-    // Lose the quorum leader: the hardest one (a new ZooKeeper leader election, sessions move to the survivors).
-    const zkLeader = await zkQuorumLeader(cluster.zk);
-    const zkVictim = zkLeader ?? cluster.zk.nodes[0];
-    await zkVictim.kill('SIGKILL');
-    log(`scenario 4: killed ZooKeeper node ${zkVictim.id} (${zkLeader ? 'the quorum leader' : 'leader unknown'})`);
-    const survivors = cluster.zk.nodes.filter((n) => n !== zkVictim).map((n) => n.connectString).join(',');
+      // Produce and consume on the topic created before any loss: every acked record of this round is read back
+      // exactly once, after the records of the previous rounds.
+      const p1 = NumberedProducer.start(bs, 'before', { ratePerSec: 4000, max: 2000 });
+      expect(await p1.stop(120_000)).toEqual({ sent: 2000, acked: 2000, failed: 0 });
+      const dump = await dumpTopic(bs, 'before');
+      const mine = dumpFrom(dump, ends.get('before') ?? new Map());
+      expect(verifyAcked(p1.acks, mine)).toEqual([]);
+      expect([...mine.records.values()].reduce((n, l) => n + l.length, 0)).toBe(2000);
+      ends.set('before', dump.end);
 
-    // Produce and consume on the existing topic.
-    const p1 = NumberedProducer.start(bs, 'before', { ratePerSec: 5000, max: 3000 });
-    expect(await p1.stop(120_000)).toEqual({ sent: 3000, acked: 3000, failed: 0 });
-    expect(verifyAcked(p1.acks, await dumpTopic(bs, 'before'))).toEqual([]);
+      // Create a topic: written to ZooKeeper (visible through the surviving nodes), led by live brokers.
+      const topic = `after-zk${zkId}`;
+      const created = await kafkaTool('kafka-topics', [
+        '--bootstrap-server', bs, '--create', '--topic', topic, '--partitions', '3', '--replication-factor', '3',
+        '--config', 'min.insync.replicas=2',
+      ]);
+      expect(created.stdout).toContain(`Created topic ${topic}.`);
+      await cluster.waitForFullIsr(topic);
+      const assignment = await zkGetJson(survivors, `/brokers/topics/${topic}`);
+      expect(Object.keys(assignment.partitions as object).sort()).toEqual(['0', '1', '2']);
 
-    // Create a topic: written to ZooKeeper (visible through the surviving nodes), led by live brokers.
-    const created = await kafkaTool('kafka-topics', [
-      '--bootstrap-server', bs, '--create', '--topic', 'after', '--partitions', '3', '--replication-factor', '3',
-      '--config', 'min.insync.replicas=2',
-    ]);
-    expect(created.stdout).toContain('Created topic after.');
-    await cluster.waitForFullIsr('after');
-    const assignment = await zkGetJson(survivors, '/brokers/topics/after');
-    expect(Object.keys(assignment.partitions as object).sort()).toEqual(['0', '1', '2']);
+      // A leader election while an idempotent acks=all producer writes to the partition. Each round takes another
+      // path: kill -9 of a partition leader, a preferred election (kafka-leader-election), kill -9 of the controller.
+      const election = ELECTIONS[zkId]!;
+      const target = election.kind === 'preferred' ? { topic: 'after-zk1', partition: 0 } : { topic, partition: 0 };
+      if (election.kind === 'kill-controller') {
+        // The partition of the new topic that the controller leads.
+        const controller = await cluster.controller();
+        const led = (await cluster.partitions(topic)).find((p) => p.leader === controller);
+        expect(led, `a partition of ${topic} led by the controller ${controller}`).toBeDefined();
+        target.partition = led!.partition;
+      }
+      const targetName = `${target.topic}-${target.partition}`;
+      const statePath = `/brokers/topics/${target.topic}/partitions/${target.partition}/state`;
+      const producer = NumberedProducer.start(bs, target.topic, { ratePerSec: 500 });
+      try {
+        await producer.waitForMoreAcks(1000);
+        const before = await zkGetJson(survivors, statePath);
+        const oldLeader = await cluster.leaderOf(target.topic, target.partition);
+        let leader: number;
+        if (election.kind === 'preferred') {
+          // Round 1 killed the leader of after-zk1-0, its preferred replica, which came back as a follower.
+          const view = (await cluster.partitions(target.topic)).find((p) => p.partition === target.partition)!;
+          const preferred = view.replicas[0]!;
+          expect(view.leader, `${targetName} led by a non-preferred replica before the election`).not.toBe(preferred);
+          expect(view.isr).toContain(preferred);
+          const tb = Date.now();
+          const r = await runJava(LEADER_ELECTION_TOOL, [
+            '--bootstrap-server', bs, '--election-type', 'PREFERRED', '--topic', target.topic, '--partition', String(target.partition),
+          ]);
+          expect(r.stdout).toContain(`Successfully completed leader election (PREFERRED) for partitions ${targetName}`);
+          leader = await waitFor(
+            async () => ((await cluster.leaderOf(target.topic, target.partition)) === preferred ? preferred : null),
+            { timeoutMs: 60_000, what: `${targetName} led by its preferred replica ${preferred}` },
+          );
+          log(`scenario 4 (ZooKeeper node ${zkId} down): preferred election moved ${targetName} from ${oldLeader} to ${leader} in ${Date.now() - tb} ms`);
+        } else {
+          const controller = await cluster.controller();
+          if (election.kind === 'kill-controller') expect(oldLeader).toBe(controller);
+          const tb = await cluster.killBroker(oldLeader);
+          const elected = await cluster.waitForNewLeader(target.topic, target.partition, oldLeader, 60_000);
+          leader = elected.leader;
+          log(
+            `scenario 4 (ZooKeeper node ${zkId} down): killed broker ${oldLeader}${oldLeader === controller ? ' (the controller)' : ''}; ` +
+              `${targetName} led by ${leader} after ${elected.at - tb} ms`,
+          );
+          expect(elected.at - tb).toBeLessThan(30_000);
+          if (oldLeader === controller) {
+            const next = await cluster.controller();
+            expect(next).not.toBe(oldLeader);
+            log(`scenario 4 (ZooKeeper node ${zkId} down): broker ${next} is the new controller`);
+          }
+        }
+        await producer.waitForMoreAcks(1000, 60_000);
+        // The election went through the surviving ZooKeeper nodes: the new leader with a higher epoch.
+        const state = await zkGetJson(survivors, statePath);
+        expect(state.leader).toBe(leader);
+        expect(state.leader_epoch as number).toBeGreaterThan(before.leader_epoch as number);
+        if (election.kind !== 'preferred') {
+          expect(state.isr as number[]).not.toContain(oldLeader);
+          await cluster.restartBroker(oldLeader);
+          await cluster.waitForFullIsr(target.topic);
+        }
+        await producer.waitForMoreAcks(500, 60_000);
+      } finally {
+        await producer.stop().catch((e: unknown) => {
+          producer.kill();
+          throw e;
+        });
+      }
+      expect(producer.errors).toEqual([]);
+      expect(producer.summary?.failed).toBe(0);
+      const targetDump = await dumpTopic(bs, target.topic);
+      expect(verifyAcked(producer.acks, dumpFrom(targetDump, ends.get(target.topic) ?? new Map()))).toEqual([]);
+      ends.set(target.topic, targetDump.end);
+      expect(zkVictim.isAlive()).toBe(false);
+      expect(cluster.liveIds().sort()).toEqual([1, 2, 3]);
+      expect(await cluster.controller()).toBeGreaterThan(0);
+      log(`scenario 4: round with ZooKeeper node ${zkId} down took ${Date.now() - tKill} ms (${election.kind}; ${producer.acked} acked)`);
+    }, 360_000);
+  }
 
-    // A leader election: kill -9 the leader of after-0 while producing.
-    const producer = NumberedProducer.start(bs, 'after', { ratePerSec: 500 });
-    try {
-      await producer.waitForMoreAcks(1000);
-      const victim = await cluster.leaderOf('after', 0);
-      const t0 = await cluster.killBroker(victim);
-      const { leader, at } = await cluster.waitForNewLeader('after', 0, victim, 60_000);
-      log(`scenario 4: killed broker ${victim}; after-0 led by ${leader} after ${at - t0} ms`);
-      expect(at - t0).toBeLessThan(30_000);
-      await producer.waitForMoreAcks(1000, 60_000);
-      const state = await zkGetJson(survivors, '/brokers/topics/after/partitions/0/state');
-      expect(state.leader).toBe(leader);
-      expect(state.isr as number[]).not.toContain(victim);
-      await cluster.restartBroker(victim);
-      await cluster.waitForFullIsr('after');
-      await producer.waitForMoreAcks(500, 60_000);
-    } finally {
-      await producer.stop().catch((e: unknown) => {
-        producer.kill();
-        throw e;
-      });
-    }
-    expect(producer.errors).toEqual([]);
-    expect(verifyAcked(producer.acks, await dumpTopic(bs, 'after'))).toEqual([]);
-    expect(zkVictim.isAlive()).toBe(false);
-    expect(cluster.liveIds().sort()).toEqual([1, 2, 3]);
-    expect(await cluster.controller()).toBeGreaterThan(0);
-  }, 240_000);
+  it('every ZooKeeper node was lost once, the quorum leader among them', () => {
+    expect([...killedRoles.keys()].sort()).toEqual([1, 2, 3]);
+    // The leader only changes when it is killed and every node is killed once, so one kill hit the leader.
+    expect([...killedRoles.values()]).toContain('leader');
+  });
 });
+
+/**
+ * Waits until every node of the ensemble serves a session and shows `path` (written while one of them was down),
+ * and one node leads the quorum.
+ */
+async function waitForWholeQuorum(zk: ZkEnsemble, path: string, timeoutMs = 120_000): Promise<void> {
+  await waitFor(
+    async () => {
+      for (const n of zk.nodes) {
+        if (!n.isAlive()) return false;
+        if ((await zkGetData(n.connectString, path, 3000)) === null) return false;
+      }
+      return (await zkQuorumLeader(zk)) !== undefined;
+    },
+    { timeoutMs, intervalMs: 500, what: `every ZooKeeper node serving and showing ${path}` },
+  );
+}
+
+/** The part of a dump at or after `start` (partition → offset; a missing partition starts at 0). */
+function dumpFrom(dump: TopicDump, start: Map<number, number>): TopicDump {
+  const records = new Map<number, { offset: number; value: string }[]>();
+  for (const [p, list] of dump.records) records.set(p, list.filter((r) => r.offset >= (start.get(p) ?? 0)));
+  return { end: dump.end, records };
+}

@@ -12,6 +12,7 @@ import type { NetworkClient } from '../src/client/network-client.js';
 import type { MetadataStore, TopicRecord } from '../src/metadata/store.js';
 import { ErrorCode } from '../src/protocol/errors.js';
 import type { FetchRequest, FetchResponse } from '../src/protocol/messages/01_fetch.js';
+import type { ListOffsetsRequest, ListOffsetsResponse } from '../src/protocol/messages/02_list_offsets.js';
 import type { ProduceRequest, ProduceResponse } from '../src/protocol/messages/00_produce.js';
 import type { LeaderAndIsrRequest } from '../src/protocol/messages/04_leader_and_isr.js';
 import type { StopReplicaRequest } from '../src/protocol/messages/05_stop_replica.js';
@@ -75,6 +76,58 @@ async function produce(c: NetworkClient, to: number, records: Buffer, acks = -1,
   const req: ProduceRequest = { transactionalId: null, acks, timeoutMs, topicData: [{ name: TOPIC, partitionData: [{ index: 0, records }] }] };
   const resp = await c.send<ProduceResponse>(to, 0, 9, req, { timeoutMs: timeoutMs + 5000 });
   return resp.responses[0]!.partitionResponses[0]!;
+}
+
+/** `offset:value` of every record in a Fetch response's record set (several batches). */
+function decodeRecords(records: unknown): string[] {
+  const buf = records === null || records === undefined ? Buffer.alloc(0) : Array.isArray(records) ? Buffer.concat(records as Buffer[]) : (records as Buffer);
+  const out: string[] = [];
+  for (let pos = 0; pos + 12 <= buf.length; ) {
+    const size = buf.readInt32BE(pos + 8) + 12;
+    for (const r of readRecords(buf.subarray(pos, pos + size))) out.push(`${r.offset}:${r.value!.toString()}`);
+    pos += size;
+  }
+  return out;
+}
+
+/** Fetch v12 of partition 0 from broker `to`; replicaId -1 (a consumer) unless given. */
+async function consumerFetch(
+  c: NetworkClient,
+  to: number,
+  fetchOffset: number,
+  opts: { replicaId?: number; maxWaitMs?: number; minBytes?: number } = {},
+): Promise<FetchResponse['responses'][number]['partitions'][number]> {
+  const req: FetchRequest = {
+    clusterId: null,
+    replicaId: opts.replicaId ?? -1,
+    replicaState: { replicaId: -1, replicaEpoch: -1 },
+    maxWaitMs: opts.maxWaitMs ?? 0,
+    minBytes: opts.minBytes ?? 0,
+    maxBytes: 1 << 20,
+    isolationLevel: 0,
+    sessionId: 0,
+    sessionEpoch: -1,
+    topics: [{ topic: TOPIC, topicId: TOPIC_ID, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20, replicaDirectoryId: 'AAAAAAAAAAAAAAAAAAAAAA' }] }],
+    forgottenTopicsData: [],
+    rackId: '',
+  };
+  const resp = await c.send<FetchResponse>(to, 1, 12, req, { timeoutMs: (opts.maxWaitMs ?? 0) + 10_000 });
+  expect(resp.errorCode).toBe(0);
+  return resp.responses[0]!.partitions[0]!;
+}
+
+/** ListOffsets v7 latest (-1) of partition 0 on broker `to`, as `replicaId` asks it (-1: a consumer). */
+async function latestOffset(c: NetworkClient, to: number, replicaId: number): Promise<number> {
+  const req: ListOffsetsRequest = {
+    replicaId,
+    isolationLevel: 0,
+    topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1, maxNumOffsets: 1 }] }],
+    timeoutMs: 0,
+  };
+  const resp = await c.send<ListOffsetsResponse>(to, 2, 7, req);
+  const p = resp.topics[0]!.partitions[0]!;
+  expect(p.errorCode).toBe(0);
+  return p.offset;
 }
 
 function values(n: Node): string[] {
@@ -317,6 +370,99 @@ describe('replication between two ReplicaManagers', () => {
     const asFollower = await fetch({ fetchOffset: 3, lastFetchedEpoch: 3 });
     expect((asFollower.records as Buffer).length).toBeGreaterThan(0);
     expect(asFollower.highWatermark).toBe(3);
+    const asConsumer = await consumerFetch(c, 1, 3);
+    expect(asConsumer.errorCode).toBe(0);
+    expect(asConsumer.highWatermark).toBe(3);
+    expect(decodeRecords(asConsumer.records)).toEqual([]);
+  });
+
+  it('consumers never see records above the HW: Fetch and ListOffsets stop there while the log end is ahead', async () => {
+    cluster.newController();
+    const [n1, n2] = [await startNode(1), await startNode(2)];
+    leaderAndIsr([n1, n2], 1, 0, [1, 2]);
+    const p1 = n1.replicas.partition(TOPIC, 0)!;
+    const c = client();
+    expect((await produce(c, 1, batch(['a', 'b']))).errorCode).toBe(0);
+    expect(p1.log.highWatermark).toBe(2);
+
+    // The follower stalls but stays in the ISR (the controller refuses the shrink), so the HW stays at 2
+    // while acks=1 writes move the leader's log end to 4.
+    cluster.controller.rejectWith = ErrorCode.OPERATION_NOT_ATTEMPTED;
+    expect(stopReplica(n2, 0)).toBe(0);
+    expect((await produce(c, 1, batch(['c']), 1)).errorCode).toBe(0);
+    expect((await produce(c, 1, batch(['d']), 1)).errorCode).toBe(0);
+    expect(p1.log.logEndOffset).toBe(4);
+    expect(p1.log.highWatermark).toBe(2);
+
+    // A consumer (replicaId -1) reading from 0 gets a and b only, and nothing at the HW.
+    const fromStart = await consumerFetch(c, 1, 0);
+    expect(fromStart.errorCode).toBe(0);
+    expect(fromStart.highWatermark).toBe(2);
+    expect(fromStart.lastStableOffset).toBe(2);
+    expect(decodeRecords(fromStart.records)).toEqual(['0:a', '1:b']);
+    const atHw = await consumerFetch(c, 1, 2);
+    expect(atHw.errorCode).toBe(0);
+    expect(decodeRecords(atHw.records)).toEqual([]);
+    // The same offset fetched by a replica (broker 2) gets what lies above the HW.
+    const asReplica = await consumerFetch(c, 1, 2, { replicaId: 2 });
+    expect(asReplica.errorCode).toBe(0);
+    expect(asReplica.highWatermark).toBe(2);
+    expect(decodeRecords(asReplica.records)).toEqual(['2:c', '3:d']);
+
+    // ListOffsets latest: the HW for a consumer, the log end for a replica (as Kafka's fetchOffsetForTimestamp).
+    expect(await latestOffset(c, 1, -1)).toBe(2);
+    expect(await latestOffset(c, 1, 2)).toBe(4);
+    expect(p1.log.highWatermark).toBe(2);
+
+    // A consumer long-polling at the HW is answered once the follower catches up and the HW moves to 4.
+    const waiting = consumerFetch(c, 1, 2, { maxWaitMs: 10_000, minBytes: 1 });
+    cluster.controller.rejectWith = null;
+    leaderAndIsr([n2], 1, 0, [1, 2], true);
+    const woken = await waiting;
+    expect(woken.errorCode).toBe(0);
+    expect(woken.highWatermark).toBe(4);
+    expect(decodeRecords(woken.records)).toEqual(['2:c', '3:d']);
+    expect(await latestOffset(c, 1, -1)).toBe(4);
+  });
+
+  it('acks=all: an ISR shrink below min.insync.replicas after the append answers NOT_ENOUGH_REPLICAS_AFTER_APPEND', async () => {
+    cluster.newController();
+    const [n1, n2] = [await startNode(1), await startNode(2)];
+    leaderAndIsr([n1, n2], 1, 0, [1, 2]);
+    n1.setTopicConfigs({ 'min.insync.replicas': '2' });
+    const p1 = n1.replicas.partition(TOPIC, 0)!;
+    expect(p1.log.config.minInsyncReplicas).toBe(2);
+    const c = client();
+    await until(() => n2.replicas.fetchState(TOPIC, 0)?.phase === 'fetching', 'follower to start fetching');
+    expect((await produce(c, 1, batch(['a']))).errorCode).toBe(0);
+
+    // The follower stops fetching. The next acks=all produce passes the min.insync.replicas check (ISR [1, 2]),
+    // is appended to the leader's log and waits for broker 2.
+    expect(stopReplica(n2, 0)).toBe(0);
+    const pending = produce(c, 1, batch(['b']), -1, 15_000);
+    let answered = false;
+    void pending.then(() => (answered = true));
+    await until(() => p1.log.logEndOffset === 2, 'the append on the leader');
+    expect(p1.log.highWatermark).toBe(1);
+    expect(answered).toBe(false);
+
+    // After replica.lag.time.max.ms the leader drops broker 2 from the ISR; the HW reaches the record, but the
+    // ISR is now below min.insync.replicas: Kafka's checkEnoughReplicasReachOffset answers error 20.
+    const t0 = Date.now();
+    const r = await pending;
+    expect(r.errorCode).toBe(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
+    expect(r.errorCode).toBe(20);
+    expect(Date.now() - t0).toBeLessThan(12_000);
+    expect(p1.isr).toEqual([1]);
+    expect(cluster.controller.state.get(`${TOPIC}-0`)!.isr).toEqual([1]);
+    // The record stays in the log (it was appended) and is visible below the HW.
+    expect(p1.log.logEndOffset).toBe(2);
+    expect(p1.log.highWatermark).toBe(2);
+    expect(values(n1)).toEqual(['0:a', '1:b']);
+
+    // With the ISR already too small the next produce is refused before the append.
+    expect((await produce(c, 1, batch(['c']))).errorCode).toBe(ErrorCode.NOT_ENOUGH_REPLICAS);
+    expect(p1.log.logEndOffset).toBe(2);
   });
 
   it('LeaderAndIsr and StopReplica epoch checks; deletePartition removes the log', async () => {
