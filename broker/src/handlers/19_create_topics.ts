@@ -8,6 +8,7 @@ import type { Handler } from './context.js';
 import type { CreateTopicsRequest, CreateTopicsResponse } from '../protocol/messages/19_create_topics.js';
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
 import { describeTopicConfig } from '../config.js';
+import { MAX_PARTITIONS_PER_REQUEST } from '../server/topic-admin.js';
 
 type TopicOut = CreateTopicsResponse['topics'][number];
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
@@ -17,6 +18,30 @@ export const handleCreateTopics: Handler<CreateTopicsRequest, CreateTopicsRespon
   const seen = new Map<string, number>();
   for (const t of req.topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
   const topics: TopicOut[] = [];
+  // Kafka's ReplicationControlManager.validateTotalNumberOfPartitions: the whole request fails when it asks
+  // for more than 10,000 partitions in all (an explicit assignment counts its partitions, -1 the default).
+  let totalPartitions = 0;
+  for (const t of req.topics) {
+    if (t.assignments.length > 0) totalPartitions += t.assignments.length;
+    else if (t.numPartitions === -1) totalPartitions += config.numPartitions;
+    else if (t.numPartitions > 0) totalPartitions += t.numPartitions;
+  }
+  if (totalPartitions > MAX_PARTITIONS_PER_REQUEST) {
+    const errorMessage = 'Excessively large number of partitions per request.';
+    return {
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        topicId: ZERO_UUID,
+        errorCode: ErrorCode.POLICY_VIOLATION,
+        errorMessage,
+        topicConfigErrorCode: ErrorCode.NONE,
+        numPartitions: -1,
+        replicationFactor: -1,
+        configs: [],
+      })),
+    };
+  }
   for (const t of req.topics) {
     const out: TopicOut = {
       name: t.name,
