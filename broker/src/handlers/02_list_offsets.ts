@@ -38,7 +38,8 @@ export const handleListOffsets: Handler<ListOffsetsRequest, ListOffsetsResponse>
           );
         }
         const log = partition.log;
-        const fromConsumer = req.replicaId < 0;
+        // Kafka bounds only clients (replica id -1) by the HW; the debugging id -2 and followers see the log end.
+        const fromConsumer = req.replicaId === -1;
         if (p.timestamp === LATEST) {
           out.offset = fromConsumer ? log.highWatermark : log.logEndOffset;
           out.leaderEpoch = partition.leaderEpoch;

@@ -218,7 +218,11 @@ export class ReplicaFetcher {
 
   private truncateTo(s: FetchState, offset: number, why: string): void {
     const log = s.partition.log;
-    if (offset >= log.logEndOffset) return;
+    if (offset >= log.logEndOffset) {
+      // Nothing to remove, but the log still drops an epoch that starts at its end (see Log.truncateTo).
+      log.truncateTo(offset);
+      return;
+    }
     const target = Math.max(offset, 0);
     if (target < log.highWatermark) {
       this.log.warn({ partition: s.partition.key, offset: target, hw: log.highWatermark }, 'truncating below the high watermark');

@@ -2,9 +2,16 @@ import type { BrokerConfig } from '../config.js';
 import { validateTopicConfigs } from '../config.js';
 import type { MetadataStore, TopicRecord } from '../metadata/store.js';
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
-import { assignReplicas } from '../controller/replica-assignment.js';
+import { RackAssignmentError, assignReplicasRackAware } from '../controller/replica-assignment.js';
 import { newTopicId, validateTopicName } from './topic-names.js';
 
+/**
+ * Most partitions one CreateTopics or CreatePartitions request may add: Kafka's KRaft controller bounds one
+ * operation at 10,000 records (MAX_PARTITIONS_PER_BATCH / MAX_RECORDS_PER_USER_OP) and answers
+ * POLICY_VIOLATION beyond. Without a bound, a request for 2^30 partitions (even validateOnly) builds a replica
+ * list per partition and stalls the broker for minutes.
+ */
+export const MAX_PARTITIONS_PER_REQUEST = 10_000;
 
 export interface CreateTopicSpec {
   name: string;
@@ -24,6 +31,21 @@ export class TopicAdmin {
 
   private liveBrokerIds(): number[] {
     return this.metadata.brokers().map((b) => b.id);
+  }
+
+  /**
+   * Kafka's AdminUtils.assignReplicasToBrokers over the registered brokers: rack-aware when they have a
+   * broker.rack (every partition then spans min(rf, racks) racks), rack-unaware when none has, an error when
+   * only some have.
+   */
+  private assign(numPartitions: number, rf: number, opts: { firstPartitionId?: number } = {}): number[][] {
+    const brokers = this.metadata.brokers().map((b) => ({ id: b.id, rack: b.rack || null }));
+    try {
+      return assignReplicasRackAware(brokers, numPartitions, rf, opts);
+    } catch (err) {
+      if (err instanceof RackAssignmentError) throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, err.message);
+      throw err;
+    }
   }
 
   /** Validates and (unless validateOnly) creates; returns the record (a preview when validateOnly). */
@@ -81,7 +103,7 @@ export class TopicAdmin {
         `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${brokers.length} broker(s) are registered.`,
       );
     }
-    return assignReplicas(brokers, partitions, rf);
+    return this.assign(partitions, rf);
   }
 
   private checkManualAssignment(assignment: number[][], brokers: number[]): void {
@@ -129,6 +151,11 @@ export class TopicAdmin {
       throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `Topic currently has ${current} partitions, which is higher than the requested ${count}.`);
     }
     if (count === current) throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partitions.`);
+    if (count - current > MAX_PARTITIONS_PER_REQUEST) {
+      // Kafka 3.9 overflows its bounded record list here and answers UNKNOWN_SERVER_ERROR; the mapping its
+      // controller gives that overflow elsewhere (EventHandlerExceptionInfo) is this one.
+      throw new KafkaError(ErrorCode.POLICY_VIOLATION, 'Unable to perform excessively large batch operation.');
+    }
     const rf = topic.partitions[0]?.replicas.length ?? 1;
     const brokers = this.liveBrokerIds();
     let added: number[][];
@@ -148,7 +175,7 @@ export class TopicAdmin {
       if (rf > brokers.length) {
         throw new KafkaError(ErrorCode.INVALID_REPLICATION_FACTOR, `Replication factor ${rf} is larger than the ${brokers.length} available brokers.`);
       }
-      added = assignReplicas(brokers, count - current, rf, { firstPartitionId: current });
+      added = this.assign(count - current, rf, { firstPartitionId: current });
     }
     if (validateOnly) return;
     await this.metadata.addPartitions(name, added);

@@ -715,7 +715,14 @@ export class PartitionLog {
    */
   truncateTo(offset: number, now = Date.now()): boolean {
     this.ensureOpen();
-    if (offset >= this.nextOffset) return false;
+    if (offset >= this.nextOffset) {
+      // Kafka's UnifiedLog.truncateTo: no data goes, but an epoch entry starting at the log end does. It is
+      // left by a leader that assigned the epoch's start offset and appended nothing before another leader
+      // was elected; kept, it would be this follower's lastFetchedEpoch and diverge from the new leader's
+      // history on every fetch.
+      this.leaderEpochCache.truncateFromEnd(this.nextOffset);
+      return false;
+    }
     this.generation++;
     this.readCache.clear();
     if (offset <= this.segments[0].baseOffset) {
