@@ -123,10 +123,7 @@ describe('chaos: 10 × kill -9 under an idempotent acks=all producer', () => {
         }
         await producer.waitForMoreAcks(200, 60_000);
       } finally {
-        await producer.stop().catch((e: unknown) => {
-          producer.kill();
-          throw e;
-        });
+        await producer.stop();
       }
 
       const leaderTimes = kills.flatMap((r) => Object.values(r.newLeaderMs));

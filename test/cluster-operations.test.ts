@@ -367,7 +367,6 @@ describe('cluster operations: 1 ZooKeeper + 3 brokers (racks a, a, b)', () => {
     interface Sample {
       startedAfterExit: boolean;
       /** The answer arrived before the harness saw the process exit. */
-      doneBeforeExit: boolean;
       at: number;
       from: number;
       leaders: number[] | null;
@@ -395,9 +394,9 @@ describe('cluster operations: 1 ZooKeeper + 3 brokers (racks a, a, b)', () => {
             const md = await cluster.metadataFrom(from, [TOPIC]);
             const topic = md.topics.find((x) => x.name === TOPIC);
             const leaders = topic ? [...topic.partitions].sort((a, b) => a.partition - b.partition).map((p) => p.leader) : null;
-            samples.push({ startedAfterExit, doneBeforeExit: exitedAt === null, at: t, from, leaders });
+            samples.push({ startedAfterExit, at: t, from, leaders });
           } catch (e) {
-            samples.push({ startedAfterExit, doneBeforeExit: exitedAt === null, at: t, from, leaders: null, error: String(e) });
+            samples.push({ startedAfterExit, at: t, from, leaders: null, error: String(e) });
           }
           await sleep(Math.max(0, 100 - (Date.now() - t)));
         }
@@ -432,11 +431,15 @@ describe('cluster operations: 1 ZooKeeper + 3 brokers (racks a, a, b)', () => {
         expect(s.state.leader).not.toBe(victim);
         expect(s.state.isr).not.toContain(victim);
       }
-      // Controlled shutdown: the leadership moved while the broker still ran (a plain stop would leave it to the
-      // controller after the broker's ZooKeeper session ends, i.e. after the exit).
+      // Controlled shutdown: the controller moved the leadership while the broker still ran and told it so (a plain
+      // stop leaves it to the controller after the broker's ZooKeeper session ends). The broker's own log says
+      // whether the ControlledShutdown request came back complete; the Metadata samples only show when the survivors
+      // heard of it, which can be just after a quick (~200 ms) exit.
       const movedAt = ok.find((s) => !s.leaders!.includes(victim));
       log(`1: Metadata first showed no partition led by ${victim} ${movedAt ? movedAt.at - t0 : '?'} ms after SIGTERM`);
-      expect(movedAt?.doneBeforeExit, 'Metadata showed the leadership moved before the process exited').toBe(true);
+      expect(readFileSync(cluster.broker(victim).logFile, 'utf8')).toMatch(
+        KAFKA ? /Controlled shutdown request returned successfully/ : /"msg":"controlled shutdown succeeded"/,
+      );
 
       await producer.waitForMoreAcks(300, 60_000);
       const tr = Date.now();
@@ -445,10 +448,7 @@ describe('cluster operations: 1 ZooKeeper + 3 brokers (racks a, a, b)', () => {
       log(`1: broker ${victim} restarted and back in every ISR after ${Date.now() - tr} ms`);
       await producer.waitForMoreAcks(100, 60_000);
     } finally {
-      await producer.stop().catch((e: unknown) => {
-        producer.kill();
-        throw e;
-      });
+      await producer.stop();
     }
     expect(producer.errors, producerLog(producer)).toEqual([]);
     expect(producer.summary?.failed).toBe(0);
@@ -620,10 +620,7 @@ describe('cluster operations: 1 ZooKeeper + 3 brokers (racks a, a, b)', () => {
           `${after.get(controller)!.get(M_ELECTIONS)}`,
       );
     } finally {
-      await producer.stop().catch((e: unknown) => {
-        producer.kill();
-        throw e;
-      });
+      await producer.stop();
     }
     expect(producer.errors, producerLog(producer)).toEqual([]);
   }, 240_000);
@@ -755,10 +752,7 @@ describe('cluster operations: 1 ZooKeeper + 3 brokers (racks a, a, b)', () => {
     } finally {
       const stillPaused = paused as TestBroker | null;
       if (stillPaused) signalBroker(stillPaused, 'SIGCONT');
-      await producer.stop().catch((e: unknown) => {
-        producer.kill();
-        throw e;
-      });
+      await producer.stop();
     }
     expect(producer.errors, producerLog(producer)).toEqual([]);
     expect(producer.summary?.failed).toBe(0);

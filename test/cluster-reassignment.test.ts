@@ -81,10 +81,7 @@ describe('reassignment: brokers 1,2 → 2,3 under load', () => {
       // Writing continues on the new replica set.
       await producer.waitForMoreAcks(2000, 60_000);
     } finally {
-      await producer.stop().catch((e: unknown) => {
-        producer.kill();
-        throw e;
-      });
+      await producer.stop();
     }
     expect(producer.errors).toEqual([]);
     expect(producer.summary?.failed).toBe(0);
@@ -205,10 +202,7 @@ describe('reassignment: brokers 1,2 → 2,3 under load', () => {
       log(`throttled reassignment complete after ${tDone - t0} ms (${FILL} + ${producer.acked} records; ${inProgress} --verify in progress)\n${done.stdout.trim()}`);
       await producer.waitForMoreAcks(200, 60_000);
     } finally {
-      await producer.stop().catch((e: unknown) => {
-        producer.kill();
-        throw e;
-      });
+      await producer.stop();
     }
     expect(producer.errors).toEqual([]);
     expect(producer.summary?.failed).toBe(0);

@@ -229,10 +229,7 @@ describe('scenario 3: 2 brokers, rf 2, acks=all, the leader is killed', () => {
       }
       await producer.waitForMoreAcks(500, 60_000);
     } finally {
-      await producer.stop().catch((e: unknown) => {
-        producer.kill();
-        throw e;
-      });
+      await producer.stop();
     }
     expect(producer.errors).toEqual([]);
     expect(producer.summary?.failed).toBe(0);
@@ -397,10 +394,7 @@ describe('scenario 4: 3 ZooKeeper nodes + 3 brokers, each ZooKeeper node lost in
         }
         await producer.waitForMoreAcks(500, 60_000);
       } finally {
-        await producer.stop().catch((e: unknown) => {
-          producer.kill();
-          throw e;
-        });
+        await producer.stop();
       }
       expect(producer.errors).toEqual([]);
       expect(producer.summary?.failed).toBe(0);

@@ -181,7 +181,8 @@ export class NumberedProducer {
 
   /**
    * Stops sending (a producer started with `max` first sends all of them), waits for every outstanding record to
-   * be acked or failed, returns the summary.
+   * be acked or failed, returns the summary. The process is gone afterwards either way (SIGKILLed after
+   * `timeoutMs`), so callers need no kill of their own when it throws.
    */
   async stop(timeoutMs = 200_000): Promise<ProducerSummary> {
     const code = await this.p.finish(timeoutMs, !this.bounded);

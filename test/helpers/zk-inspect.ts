@@ -1,7 +1,7 @@
-// Reads several znodes over ZooKeeper's wire protocol in one throwaway session, with their Stat (zxids, versions,
-// ephemeral owner) and children: what zkCli `get -s` / `ls` show, without starting a JVM per znode. Used where a test
-// needs more than zk-raw.ts's data-only GetData (e.g. "which partition states were written after the controller
-// epoch changed": compare mzxids). Requests are pipelined; ZooKeeper answers them in order.
+// Reads znodes over ZooKeeper's wire protocol in one throwaway session, with their Stat (zxids, versions, ephemeral
+// owner) and children: what zkCli `get -s` / `ls` show, without starting a JVM per znode (e.g. "which partition
+// states were written after the controller epoch changed": compare mzxids; zk-raw.ts reads one znode's data with
+// it). Requests are pipelined; ZooKeeper answers them in order.
 import { connect } from 'node:net';
 
 export interface ZkStat {
