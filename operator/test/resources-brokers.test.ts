@@ -226,6 +226,24 @@ describe('config hash', () => {
     // An ignored (owned) key does not change the rendered file, so no restart.
     expect(hash({ config: { a: '1', b: '2', 'broker.id': '9' } })).toBe(base);
   });
+
+  it('follows the running size while a scale-down keeps the StatefulSet (a blocked 3 → 2 rolls nothing)', () => {
+    const at = (replicas: number, running?: number) => {
+      const cluster: KafkaCluster = {
+        apiVersion: 'kafka.gregor.dev/v1alpha1',
+        kind: 'KafkaCluster',
+        metadata: { name: 'prod', namespace: 'kafka', uid: 'uid-1' },
+        spec: { brokers: { replicas, storage: { size: '10Gi' } }, zookeeper: { replicas: 3, storage: { size: '1Gi' } } },
+      };
+      const m = clusterModel(cluster, {}, running === undefined ? {} : { brokerStatefulSetReplicas: running });
+      return { hash: brokerConfigHash(m), props: props(renderServerProperties(m)) };
+    };
+    expect(at(2, 3).hash).toBe(at(3).hash);
+    expect(at(2, 3).props['default.replication.factor']).toBe('3');
+    // Once the StatefulSet has shrunk, the 2-broker defaults apply (and roll the brokers once).
+    expect(at(2).hash).not.toBe(at(3).hash);
+    expect(at(2).props['offsets.topic.replication.factor']).toBe('2');
+  });
 });
 
 describe('broker StatefulSet', () => {

@@ -24,6 +24,12 @@ export interface DefaultsOptions {
   brokerImage?: string;
   zookeeperImage?: string;
   uiImage?: string;
+  /**
+   * Brokers the cluster actually runs, when it differs from spec.brokers.replicas: a scale-down keeps the old
+   * size until the leaving brokers are drained, and a blocked one keeps it for good. The size-dependent defaults
+   * follow the running size, so asking for an impossible size changes no broker's configuration (and rolls none).
+   */
+  runningBrokers?: number;
 }
 
 export type DefaultedBrokersSpec = BrokersSpec &
@@ -67,7 +73,7 @@ export function withDefaults(spec: KafkaClusterSpec, options: DefaultsOptions = 
       image: b.image ?? options.brokerImage ?? DEFAULT_BROKER_IMAGE,
       imagePullPolicy: b.imagePullPolicy ?? DEFAULT_IMAGE_PULL_POLICY,
       listenerPort: b.listenerPort ?? DEFAULT_LISTENER_PORT,
-      config: { ...sizeDependentConfig(b.replicas), ...(b.config ?? {}) },
+      config: { ...sizeDependentConfig(options.runningBrokers ?? b.replicas), ...(b.config ?? {}) },
     },
     zookeeper: {
       ...z,

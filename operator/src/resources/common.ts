@@ -44,7 +44,8 @@ export function clusterModel(cluster: KafkaCluster, options: DefaultsOptions = {
   if (!name) throw new Error('KafkaCluster has no metadata.name');
   if (!namespace) throw new Error(`KafkaCluster ${name} has no metadata.namespace`);
   if (!uid) throw new Error(`KafkaCluster ${namespace}/${name} has no metadata.uid`);
-  const spec = withDefaults(cluster.spec, options);
+  const running = overrides.brokerStatefulSetReplicas;
+  const spec = withDefaults(cluster.spec, running === undefined ? options : { ...options, runningBrokers: running });
   return {
     name,
     namespace,
