@@ -172,7 +172,7 @@ async function main() {
   installExitHandlers();
   const allTargets = makeTargets(REPO_ROOT);
   if (o.targets.includes('gregor')) {
-    if (!existsSync(join(REPO_ROOT, 'broker', 'dist', 'main.js'))) throw new Error('broker/dist/main.js missing: run `npm run build` (npm run bench does it)');
+    if (!existsSync(join(REPO_ROOT, 'broker', 'dist', 'gregor-broker.cjs'))) throw new Error('broker/dist/gregor-broker.cjs missing: run `npm run build` (npm run bench does it)');
   }
   const startedAt = new Date();
   o.deadline = startedAt.getTime() + o.maxMinutes * 60_000;

@@ -1,4 +1,4 @@
-// Operations features of issue 2 on real broker processes (node broker/dist/main.js) with real clients:
+// Operations features of issue 2 on real broker processes (node broker/dist/gregor-broker.cjs) with real clients:
 //  1. the Prometheus /metrics endpoint after real produce/consume traffic (parsed as Prometheus text),
 //  2. retention by bytes and by time (segments deleted on disk, log start offset moved, seen by clients),
 //  3. log compaction (latest value per key, offsets preserved, tombstones kept for delete.retention.ms, then gone),
@@ -751,9 +751,9 @@ function brokerEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-/** `node broker/dist/main.js --config config/server.properties ...` from the repository root, as `npm start`. */
-function spawnMain(args: string[], env: Record<string, string> = {}): Spawned {
-  const proc = spawn(process.execPath, [BROKER_MAIN, '--config', 'config/server.properties', ...args], {
+/** `node broker/dist/gregor-broker.cjs --config config/server.properties ...` from the repository root, as `npm start`. */
+function spawnMain(args: string[], env: Record<string, string> = {}, entry = BROKER_MAIN): Spawned {
+  const proc = spawn(process.execPath, [entry, '--config', 'config/server.properties', ...args], {
     cwd: REPO_ROOT,
     env: brokerEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -859,6 +859,38 @@ describe.skipIf(gregorOnly)('configuration of a spawned broker (npm start comman
       await admin.disconnect();
     }
   }
+
+  it('npm start runs the one-file bundle; the unbundled broker/dist/main.js starts and serves the same way', async () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toContain('node broker/dist/gregor-broker.cjs --config config/server.properties');
+    expect(pkg.scripts.build).toContain('broker/scripts/bundle.mjs');
+    // The bundle carries pino and the ZooKeeper client inside; the native codecs stay in node_modules.
+    const bundle = readFileSync(join(REPO_ROOT, 'broker', 'dist', 'gregor-broker.cjs'), 'utf8');
+    expect(bundle.startsWith('#!/usr/bin/env node')).toBe(true);
+    expect(bundle).toMatch(/require\("@node-rs\/crc32"\)/);
+    expect(bundle).not.toMatch(/require\("pino"\)|require\("node-zookeeper-client"\)/);
+
+    const dir = tmp();
+    const port = await freePort();
+    const s = spawnMain(
+      ['--override', `log.dirs=${join(dir, 'data')}`, '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', 'gregor.metrics.port=-1'],
+      { GREGOR_LOG_LEVEL: 'info' },
+      join(REPO_ROOT, 'broker', 'dist', 'main.js'),
+    );
+    try {
+      await waitServing(s, port);
+      const conn = await RawConnection.connect(port, '127.0.0.1', 2000);
+      try {
+        expect((await metadata(conn, [])).brokers.map((b) => b.port)).toEqual([port]);
+      } finally {
+        conn.close();
+      }
+    } finally {
+      s.proc.kill('SIGTERM');
+    }
+    expect((await exitWithin(s, 30_000)).code).toBe(0);
+    expect(s.output()).toContain('Gregor broker started');
+  });
 
   it('server.properties + --override: starts, serves produce and consume; GREGOR_NUM_PARTITIONS=4 is honoured; SIGTERM exits 0', async () => {
     // The premise: the file says 1 partition and auto-creation on, so 4 can only come from the environment.

@@ -399,7 +399,7 @@ describe('container images (Dockerfiles replayed without Docker)', () => {
 
   it('broker image: multi-stage, non-root, production deps only, exec-form entry point, ports, labels', () => {
     commonImageChecks(broker, 'broker');
-    expect(broker.entrypoint).toEqual(['node', '/app/broker/dist/main.js']);
+    expect(broker.entrypoint).toEqual(['node', '/app/broker/dist/gregor-broker.cjs']);
     expect(broker.expose).toEqual(expect.arrayContaining(['9092', '9404']));
     // The operator's libraries stay out of the broker image.
     expect(nodeModules(join(broker.finalRoot, 'app')).has('@kubernetes/client-node')).toBe(false);

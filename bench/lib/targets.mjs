@@ -15,7 +15,7 @@
 // for Kafka the merged set is written to <dir>/server.properties.
 //
 // Targets:
-//   gregor          node broker/dist/main.js (ZooKeeper mode, like Kafka)
+//   gregor          node broker/dist/gregor-broker.cjs (ZooKeeper mode, like Kafka)
 //   kafka           Apache Kafka 3.9 (kafka_2.13 jar, ZooKeeper mode) with the JVM options of
 //                   bin/kafka-server-start.sh: -Xmx1G -Xms1G + KAFKA_JVM_PERFORMANCE_OPTS
 //   kafka-xmx256m   the same with -Xmx256m -Xms256m (used by the memory scenario)
@@ -167,9 +167,9 @@ function overridesFor({ dataDir, port, brokerId, zookeeperConnect, overrides }) 
 
 const SHOWN = { dataDir: '<tmp>/data', port: '<port>', brokerId: '<id>', zookeeperConnect: '127.0.0.1:<zk-port>/bench/<run>' };
 
-/** Gregor: node broker/dist/main.js --config config/server.properties --override ... (ZooKeeper mode). */
+/** Gregor: node broker/dist/gregor-broker.cjs --config config/server.properties --override ... (ZooKeeper mode). */
 export function gregorTarget(repoRoot) {
-  const main = join(repoRoot, 'broker', 'dist', 'main.js');
+  const main = join(repoRoot, 'broker', 'dist', 'gregor-broker.cjs');
   const configFile = join(repoRoot, 'config', 'server.properties');
   const argsFor = (overrides) => [
     main,

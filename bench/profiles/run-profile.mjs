@@ -6,7 +6,7 @@
 // with --memlog <dir>.
 //
 //   node bench/profiles/run-profile.mjs --starts 5                       # cold start only
-//   node bench/profiles/run-profile.mjs --starts 5 --main /tmp/base/broker/dist/main.js   # another build
+//   node bench/profiles/run-profile.mjs --starts 5 --main /tmp/base/broker/dist/gregor-broker.cjs   # another build
 //   node bench/profiles/run-profile.mjs --records 200000 --compression none --node "--cpu-prof --cpu-prof-dir=/tmp/p"
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
@@ -30,8 +30,8 @@ const records = Number(opt('--records', 0));
 const compression = opt('--compression', 'none');
 const nodeFlags = (opt('--node', '') || '').split(' ').filter(Boolean);
 const memlogDir = opt('--memlog', null);
-/** Another build's broker/dist/main.js (e.g. a baseline checkout) instead of this repository's. */
-const brokerMain = opt('--main', join(repoRoot, 'broker/dist/main.js'));
+/** Another build's broker entry point (broker/dist/gregor-broker.cjs or dist/main.js) (e.g. a baseline checkout) instead of this repository's. */
+const brokerMain = opt('--main', join(repoRoot, 'broker/dist/gregor-broker.cjs'));
 
 installExitHandlers();
 const dir = mkdtempSync(join(tmpdir(), 'gregor-prof-'));
@@ -77,7 +77,7 @@ try {
 
 /**
  * The benchmark's Gregor command line (bench/lib/targets.mjs: config/server.properties, COMMON_BROKER_CONFIG,
- * ids, ZooKeeper chroot, 127.0.0.1 listener, gregor.metrics.port=-1) with extra node flags before main.js
+ * ids, ZooKeeper chroot, 127.0.0.1 listener, gregor.metrics.port=-1) with extra node flags before the entry script
  * (--cpu-prof is not allowed in NODE_OPTIONS). Returns the handle shape targets.mjs returns.
  */
 async function startWithFlags(_t, { dir, port, zookeeperConnect, nodeFlags, memlog }) {

@@ -12,7 +12,7 @@ export const VENV_PYTHON = join(CACHE_DIR, 'venv', 'bin', 'python');
 export const SETUP_DIR = join(REPO_ROOT, 'test', 'setup');
 export const PY_DIR = join(REPO_ROOT, 'test', 'helpers', 'py');
 /** The Gregor broker entry point (GREGOR_BROKER_MAIN overrides, e.g. for a build elsewhere). */
-export const BROKER_MAIN = process.env.GREGOR_BROKER_MAIN || join(REPO_ROOT, 'broker', 'dist', 'main.js');
+export const BROKER_MAIN = process.env.GREGOR_BROKER_MAIN || join(REPO_ROOT, 'broker', 'dist', 'gregor-broker.cjs');
 /** Broker logs of every test run land here (kept after the run for diagnosis; .ci/run prints tails on failure). */
 export const TEST_LOG_DIR = process.env.GREGOR_TEST_LOG_DIR || join(tmpdir(), 'gregor-test-logs');
 

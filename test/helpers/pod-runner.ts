@@ -21,7 +21,7 @@
 // - Env: value, fieldRef (metadata.name/namespace/uid, labels['..'], annotations['..'], spec.nodeName,
 //   status.podIP/hostIP → 127.0.0.1), configMapKeyRef, secretKeyRef, envFrom; $(VAR) expansion in env values
 //   and args as the kubelet does.
-// - Broker (component=broker): `node broker/dist/main.js <pod args>` + overrides: listeners and
+// - Broker (component=broker): `node broker/dist/gregor-broker.cjs <pod args>` + overrides: listeners and
 //   advertised.listeners on 127.0.0.1 and a local port that is stable per pod name, gregor.metrics.port=0 and
 //   zookeeper.connect → the local client ports of the cluster's ZooKeeper pods (from its ZooKeeper StatefulSet).
 // - ZooKeeper (component=zookeeper): real ZooKeeper (QuorumPeerMain, the JVM flags of helpers/zookeeper.ts),

@@ -4,9 +4,10 @@
 //   { o (options, with o.deadline), repoRoot, runDir, toolsLog4j, logsDir, zk (the run's ZooKeeper),
 //     targets (name -> target), targetNames (selected, in run order: Kafka first), log(msg), roundState (per round) }
 // Every result is { target, scenario, round, ... } and carries `error` when it failed; scenario code never throws.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '../proc.mjs';
+import { freePort, sleep } from '../proc.mjs';
 import { summariseBrokerLog } from '../targets.mjs';
 
 export const round2 = (x) => (typeof x === 'number' && Number.isFinite(x) ? Math.round(x * 100) / 100 : null);
@@ -36,6 +37,41 @@ export const errorMessage = (e) => (e instanceof Error ? e.message : String(e));
 /** A fresh temp dir for one run under the run dir. */
 export function runTempDir(ctx, name) {
   return mkdtempSync(join(ctx.runDir, `${name}-`));
+}
+
+/**
+ * Before a broker start whose cold start is measured, for every target alike: flush the dirty pages the
+ * previous run left (`sync`: hundreds of MB of segments written without fsync, whose writeback otherwise lands
+ * on the new start's fsyncs — ZooKeeper's transaction log, the broker's checkpoints) and wait until the CPU is
+ * idle again (the previous JVMs' exit, ZooKeeper expiring their sessions), at most `maxWaitMs`.
+ * Returns { syncMs, waitedMs, idleShare } for the result file.
+ */
+export async function settleMachine({ maxWaitMs = 5000, idleShare = 0.8 } = {}) {
+  const t0 = performance.now();
+  spawnSync('sync', { stdio: 'ignore' });
+  const syncMs = performance.now() - t0;
+  let share = null;
+  while (performance.now() - t0 < maxWaitMs) {
+    const a = cpuTimes();
+    await sleep(250);
+    const b = cpuTimes();
+    if (!a || !b) break;
+    share = (b.idle - a.idle) / Math.max(1, b.total - a.total);
+    if (share >= idleShare) break;
+  }
+  return { syncMs: round2(syncMs), waitedMs: round2(performance.now() - t0), idleShare: round2(share) };
+}
+
+/** Idle and total jiffies of all CPUs (/proc/stat), or null off Linux. */
+function cpuTimes() {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal: idle + iowait count as idle.
+    return { idle: f[3] + (f[4] ?? 0), total: f.slice(0, 8).reduce((x, y) => x + y, 0) };
+  } catch {
+    return null;
+  }
 }
 
 /** Starts one broker of `target` on a free port in ZooKeeper mode (fresh chroot unless given). */

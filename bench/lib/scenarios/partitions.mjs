@@ -5,7 +5,7 @@
 // (--meta-topics / --meta-partitions change the shape, e.g. for a smoke run.)
 import { createTopics, metadataLatency, openConnection, waitForFirstProduce, waitForMetadata } from '../probe.mjs';
 import { procStatus, rssSampler } from '../proc.mjs';
-import { dirBytes, errorMessage, pastDeadline, removeDir, round2, runTempDir, skipped, startBroker, stopBroker, untilDeadline } from './common.mjs';
+import { dirBytes, errorMessage, pastDeadline, removeDir, round2, runTempDir, settleMachine, skipped, startBroker, stopBroker, untilDeadline } from './common.mjs';
 
 export async function runPartitions(ctx, { target, round }) {
   const { o, log } = ctx;
@@ -15,6 +15,7 @@ export async function runPartitions(ctx, { target, round }) {
   let broker = null;
   let sampler = null;
   try {
+    result.settle = await settleMachine();
     broker = await startBroker(ctx, target, { dir, chrootName: name });
     sampler = rssSampler(broker.pid, 200);
     const cold = await waitForFirstProduce({

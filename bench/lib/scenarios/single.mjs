@@ -26,6 +26,7 @@ import {
   round2,
   runTempDir,
   skipped,
+  settleMachine,
   startBroker,
   stepTimeoutMs,
   stopBroker,
@@ -44,6 +45,7 @@ export async function runSingleBroker(ctx, { target, scenario, round, compressio
   let broker = null;
   let sampler = null;
   try {
+    result.settle = await settleMachine();
     broker = await startBroker(ctx, target, { dir, chrootName: name });
     sampler = rssSampler(broker.pid, 200);
     const cold = await waitForFirstProduce({
