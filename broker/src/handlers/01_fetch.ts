@@ -7,7 +7,9 @@
  * identified by topic id from v13. Incremental fetch sessions (KIP-227) are not kept: every response
  * carries session id 0, which tells clients to send full fetch requests, and a request naming a session
  * gets FETCH_SESSION_ID_NOT_FOUND. Long polling: when less than minBytes is available the request waits
- * for an append to one of its partitions, at most maxWaitMs.
+ * for an append to one of its partitions, at most maxWaitMs — for a consumer connection that still holds a
+ * partial answer for a partition this request leaves out, at most BACKLOG_LONG_POLL_MS (fetch-backlog.ts: the
+ * client cannot fetch that partition again until this request returns).
  *
  * Replication throttling (KIP-73): a follower fetching a partition listed for this broker in
  * `leader.replication.throttled.replicas` gets no records for it while the leader quota
@@ -20,6 +22,7 @@ import type { FetchRequest, FetchResponse } from '../protocol/messages/01_fetch.
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
 import { partitionKey } from '../replication/partition.js';
 import { recordBytesOut } from '../metrics.js';
+import { BACKLOG_LONG_POLL_MS, FetchBacklog } from './fetch-backlog.js';
 
 type PartitionData = FetchResponse['responses'][number]['partitions'][number];
 type TopicResponse = FetchResponse['responses'][number];
@@ -70,6 +73,8 @@ interface ReadResultAll {
   diverging: boolean;
   /** Record bytes of partitions under the leader replication throttle (follower fetches only). */
   throttledBytes: number;
+  /** Consumers: per readable partition, whether data was served and more remained below the HW. */
+  served: Array<{ key: string; more: boolean }>;
 }
 
 /**
@@ -86,6 +91,7 @@ function readAll(req: FetchRequest, ctx: RequestContext, topics: ResolvedTopic[]
   let hasError = false;
   const readCommitted = req.isolationLevel === 1;
   const responses: TopicResponse[] = [];
+  const served: ReadResultAll['served'] = [];
   req.topics.forEach((t, ti) => {
     const resolved = topics[ti]!;
     const partitions: PartitionData[] = [];
@@ -142,6 +148,9 @@ function readAll(req: FetchRequest, ctx: RequestContext, topics: ResolvedTopic[]
           bytes += size;
           if (size > 0 && !fromFollower) recordBytesOut(resolved.name, size);
           if (quotaTracked) throttledBytes += size;
+          if (!fromFollower) served.push({ key: partitionKey(resolved.name, p.partition), more: size > 0 && result.nextOffset < maxOffset });
+        } else if (!fromFollower) {
+          served.push({ key: partitionKey(resolved.name, p.partition), more: false });
         }
         partitions.push({
           partitionIndex: p.partition,
@@ -164,7 +173,7 @@ function readAll(req: FetchRequest, ctx: RequestContext, topics: ResolvedTopic[]
     }
     responses.push({ topic: resolved.name ?? '', topicId: resolved.topicId, partitions });
   });
-  return { responses, bytes, hasError, diverging, throttledBytes };
+  return { responses, bytes, hasError, diverging, throttledBytes, served };
 }
 
 export const handleFetch: Handler<FetchRequest, FetchResponse> = async (req, ctx) => {
@@ -175,17 +184,23 @@ export const handleFetch: Handler<FetchRequest, FetchResponse> = async (req, ctx
   const topics = req.topics.map((t) => resolveTopic(t, ctx));
   const replicaId = followerId(req, ctx);
   let result = readAll(req, ctx, topics, replicaId, true);
+  const backlog = replicaId < 0 && ctx.connection ? (ctx.connection.fetchBacklog ??= new FetchBacklog()) : undefined;
   if (req.maxWaitMs > 0 && req.minBytes > 0 && result.bytes < req.minBytes && !result.hasError && !result.diverging) {
     const keys: string[] = [];
     topics.forEach((t, i) => {
       if (t.name !== null) for (const p of req.topics[i]!.partitions) keys.push(partitionKey(t.name, p.partition));
     });
-    const deadline = Date.now() + req.maxWaitMs;
-    for (let left = req.maxWaitMs; left > 0; left = deadline - Date.now()) {
+    const maxWaitMs = backlog?.elsewhere(new Set(keys), Date.now()) ? Math.min(req.maxWaitMs, BACKLOG_LONG_POLL_MS) : req.maxWaitMs;
+    const deadline = Date.now() + maxWaitMs;
+    for (let left = maxWaitMs; left > 0; left = deadline - Date.now()) {
       await ctx.services.replicas.waitForData(keys, left);
       result = readAll(req, ctx, topics, replicaId, false);
       if (result.bytes >= req.minBytes || result.hasError || result.diverging) break;
     }
+  }
+  if (backlog) {
+    const now = Date.now();
+    for (const p of result.served) backlog.served(p.key, p.more, now);
   }
   // Only the response actually sent counts against the leader quota (in-sync followers' bytes included).
   if (replicaId >= 0 && result.throttledBytes > 0) ctx.services.replicas.leaderQuota.record(result.throttledBytes);

@@ -10,6 +10,7 @@ import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { ZkMetadataStore } from '../metadata/zk-metadata-store.js';
 import type { NetworkClient } from '../client/network-client.js';
 import type { KafkaController } from '../controller/kafka-controller.js';
+import type { FetchBacklog } from './fetch-backlog.js';
 
 /** What only exists in ZooKeeper mode. */
 export interface ClusterServices {
@@ -38,6 +39,12 @@ export interface BrokerServices {
   now(): number;
 }
 
+/** Mutable state a connection keeps across its requests, for handlers that adapt to the client's pattern. */
+export interface ConnectionState {
+  /** Created by the Fetch handler on the connection's first consumer fetch. */
+  fetchBacklog?: FetchBacklog;
+}
+
 export interface RequestContext {
   apiKey: number;
   apiVersion: number;
@@ -48,6 +55,8 @@ export interface RequestContext {
   /** The listener the request arrived on: Metadata answers with that listener's endpoints. */
   listenerName: string;
   services: BrokerServices;
+  /** The connection's own state; absent when a handler is called outside a connection (tests, internal calls). */
+  connection?: ConnectionState;
 }
 
 /** A handler turns one decoded request into one response body; it throws KafkaError for request-level errors. */

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { FrameDecoder, FrameTooLargeError } from './frame-decoder.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { Logger } from 'pino';
+import type { ConnectionState } from '../handlers/context.js';
 
 /** Kafka mutes a channel while it has a request in flight; we instead queue, and pause reading past this. */
 const MAX_QUEUED_REQUESTS = 64;
@@ -10,6 +11,8 @@ export interface ConnectionInfo {
   id: number;
   listenerName: string;
   clientHost: string;
+  /** Handlers' per-connection state (RequestContext.connection). */
+  state: ConnectionState;
 }
 
 /**

@@ -65,6 +65,7 @@ export class Dispatcher {
       clientHost: conn.clientHost,
       listenerName: conn.listenerName,
       services: this.services,
+      connection: conn.state,
     };
     const started = process.hrtime.bigint();
     let body: unknown;

@@ -45,6 +45,7 @@ export class KafkaListener {
       id: nextConnectionId++,
       listenerName: this.spec.name,
       clientHost: `/${socket.remoteAddress ?? 'unknown'}`,
+      state: {},
     };
     const conn = new Connection(socket, info, this.dispatcher, this.maxFrameBytes, this.log, (c) => {
       if (this.connections.delete(c)) setConnectionCount(--KafkaListener.total);
