@@ -125,6 +125,40 @@ describe('LogManager', () => {
     await lm2.shutdown();
   });
 
+  it('writes periodic checkpoints off the event loop; a deletion during one is in the files once it is done', async () => {
+    const lm = manager({}, [dirs[0]]);
+    await lm.startup();
+    const keep = lm.getOrCreateLog('keep', 0);
+    const gone = lm.getOrCreateLog('gone', 0);
+    for (let i = 0; i < 3; i++) keep.append(mk([{ value: Buffer.from(`k${i}`) }]), A);
+    gone.append(mk([{ value: Buffer.from('g') }]), A);
+    keep.highWatermark = 3;
+    gone.highWatermark = 1;
+    const hwFile = path.join(dirs[0], 'replication-offset-checkpoint');
+
+    // The write is asynchronous: nothing has changed on disk when scheduleCheckpoint returns.
+    const before = fs.readFileSync(hwFile, 'utf8');
+    const written = lm.scheduleCheckpoint();
+    expect(fs.readFileSync(hwFile, 'utf8')).toBe(before);
+    // A second call while the first is queued shares it.
+    expect(lm.scheduleCheckpoint()).toBe(written);
+    await written;
+    expect(fs.readFileSync(hwFile, 'utf8').split('\n')).toEqual(expect.arrayContaining(['keep 0 3', 'gone 0 1']));
+
+    // Deleting while a periodic write is in flight: that write may still list the partition, the follow-up must not.
+    keep.highWatermark = 2;
+    const inFlight = lm.scheduleCheckpoint();
+    await new Promise((r) => setImmediate(r)); // the write has started
+    expect(lm.deleteLog('gone', 0)).toBe(true);
+    await inFlight;
+    await lm.scheduleCheckpoint(); // whatever the deletion queued has run by the time a later one has
+    const lines = fs.readFileSync(hwFile, 'utf8').split('\n');
+    expect(lines).toContain('keep 0 2');
+    expect(lines.some((l) => l.startsWith('gone '))).toBe(false);
+    expect(fs.readdirSync(dirs[0]).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    await lm.shutdown();
+  });
+
   it('applies retention by time and bytes in tick(), never deleting the active segment of a live log', async () => {
     const lm = manager({ segmentBytes: 400, retentionMs: 60_000 });
     await lm.startup();

@@ -21,6 +21,33 @@ export function writeFileAtomic(file: string, data: string | Buffer): void {
   fsyncDir(path.dirname(file));
 }
 
+/**
+ * writeFileAtomic without blocking the event loop: the write, fsyncs and rename run on libuv's thread pool.
+ * For periodic checkpoints: an fsync can wait for seconds behind the writeback of other dirty data (ext4 commits
+ * its journal with the data it orders), and on the event loop that would stall every request of the broker.
+ * Callers must not write the same file concurrently (the temporary name is shared).
+ */
+export async function writeFileAtomicAsync(file: string, data: string | Buffer): Promise<void> {
+  const tmp = file + '.tmp';
+  const fh = await fs.promises.open(tmp, 'w', 0o644);
+  try {
+    await fh.writeFile(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await fs.promises.rename(tmp, file);
+  let dir: fs.promises.FileHandle | null = null;
+  try {
+    dir = await fs.promises.open(path.dirname(file), 'r');
+    await dir.sync();
+  } catch {
+    // As fsyncDir: some filesystems refuse fsync on directories.
+  } finally {
+    await dir?.close();
+  }
+}
+
 export function fsyncDir(dir: string): void {
   let fd: number | null = null;
   try {
@@ -74,4 +101,8 @@ export function readOffsetCheckpoint(file: string): Map<string, number> {
 
 export function writeOffsetCheckpoint(file: string, offsets: { topic: string; partition: number; offset: number }[]): void {
   writeCheckpointFile(file, offsets.map((o) => [o.topic, o.partition, o.offset]));
+}
+
+export function writeOffsetCheckpointAsync(file: string, offsets: { topic: string; partition: number; offset: number }[]): Promise<void> {
+  return writeFileAtomicAsync(file, formatCheckpoint(offsets.map((o) => [o.topic, o.partition, o.offset])));
 }

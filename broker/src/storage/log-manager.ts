@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { childLogger } from '../log.js';
 import type { LogConfig } from './log-config.js';
 import { PartitionLog, parsePartitionDirName, partitionDirName } from './log.js';
-import { readOffsetCheckpoint, writeFileAtomic, writeOffsetCheckpoint } from './checkpoint.js';
+import { readOffsetCheckpoint, writeFileAtomic, writeOffsetCheckpoint, writeOffsetCheckpointAsync } from './checkpoint.js';
 import { cleanLog } from './cleaner.js';
 
 const log = childLogger('log-manager');
@@ -19,6 +19,13 @@ export const REPLICATION_OFFSET_CHECKPOINT = 'replication-offset-checkpoint';
 export const CLEANER_OFFSET_CHECKPOINT = 'cleaner-offset-checkpoint';
 export const META_PROPERTIES = 'meta.properties';
 export const DELETE_DIR_SUFFIX = '-delete';
+
+/** The per-dir checkpoints written together (the cleaner's is written by the cleaner). */
+const CHECKPOINTS: ReadonlyArray<readonly [string, (p: PartitionLog) => number | undefined]> = [
+  [RECOVERY_POINT_CHECKPOINT, (p) => p.recoveryPoint],
+  [LOG_START_OFFSET_CHECKPOINT, (p) => p.logStartOffset],
+  [REPLICATION_OFFSET_CHECKPOINT, (p) => p.highWatermark],
+];
 
 export interface LogManagerOptions {
   brokerId: number;
@@ -47,6 +54,10 @@ export class LogManager {
   private readonly dirs: DirState[];
   private timers: NodeJS.Timeout[] = [];
   private lastCheckpoint = 0;
+  /** The periodic checkpoint write in flight (scheduleCheckpoint), awaited by shutdown. */
+  private checkpointChain: Promise<void> = Promise.resolve();
+  private checkpointQueued = false;
+  private checkpointInFlight = false;
   private started = false;
   private stopped = false;
 
@@ -185,7 +196,11 @@ export class LogManager {
     } catch (err) {
       log.warn({ err, partition: key }, 'failed to delete log directory');
     }
-    this.checkpointAll();
+    // The deleted partition's entries must go before a log of the same name can be created again (stale offsets
+    // would be read for it after a crash). With no periodic write in flight, write now; otherwise the files are
+    // being written and the follow-up write queued here replaces them as soon as that one is done.
+    if (this.checkpointInFlight) void this.scheduleCheckpoint();
+    else this.checkpointAll();
     return true;
   }
 
@@ -233,8 +248,35 @@ export class LogManager {
     }
     if (now - this.lastCheckpoint >= (this.opts.checkpointIntervalMs ?? 60_000)) {
       this.lastCheckpoint = now;
-      this.checkpointAll();
+      void this.scheduleCheckpoint();
     }
+  }
+
+  /**
+   * Writes the recovery point, log start offset and high watermark checkpoints off the event loop (Kafka writes
+   * them from its scheduler thread, never from a request handler). Serialised: one write at a time, and calls
+   * made while one is waiting share it; the offsets are taken when the write starts. Never rejects.
+   */
+  scheduleCheckpoint(): Promise<void> {
+    if (this.checkpointQueued) return this.checkpointChain;
+    this.checkpointQueued = true;
+    this.checkpointChain = this.checkpointChain.then(async () => {
+      this.checkpointQueued = false;
+      if (this.stopped) return; // shutdown writes the final checkpoints itself
+      this.checkpointInFlight = true;
+      try {
+        for (const d of this.dirs) {
+          try {
+            for (const [name, value] of CHECKPOINTS) await writeOffsetCheckpointAsync(path.join(d.dir, name), this.checkpointEntries(d, value));
+          } catch (err) {
+            log.error({ err, dir: d.dir }, 'failed to write checkpoints');
+          }
+        }
+      } finally {
+        this.checkpointInFlight = false;
+      }
+    });
+    return this.checkpointChain;
   }
 
   private safely(fn: () => void): void {
@@ -260,23 +302,25 @@ export class LogManager {
   checkpointAll(): void {
     for (const d of this.dirs) {
       try {
-        this.writeCheckpoint(d, RECOVERY_POINT_CHECKPOINT, (p) => p.recoveryPoint);
-        this.writeCheckpoint(d, LOG_START_OFFSET_CHECKPOINT, (p) => p.logStartOffset);
-        this.writeCheckpoint(d, REPLICATION_OFFSET_CHECKPOINT, (p) => p.highWatermark);
+        for (const [name, value] of CHECKPOINTS) this.writeCheckpoint(d, name, value);
       } catch (err) {
         log.error({ err, dir: d.dir }, 'failed to write checkpoints');
       }
     }
   }
 
-  private writeCheckpoint(d: DirState, name: string, value: (p: PartitionLog) => number | undefined): void {
+  private checkpointEntries(d: DirState, value: (p: PartitionLog) => number | undefined): { topic: string; partition: number; offset: number }[] {
     const entries: { topic: string; partition: number; offset: number }[] = [];
     for (const [key, plog] of this.logs) {
       if (this.logDir.get(key) !== d) continue;
       const v = value(plog);
       if (v !== undefined) entries.push({ topic: plog.topic, partition: plog.partition, offset: v });
     }
-    writeOffsetCheckpoint(path.join(d.dir, name), entries);
+    return entries;
+  }
+
+  private writeCheckpoint(d: DirState, name: string, value: (p: PartitionLog) => number | undefined): void {
+    writeOffsetCheckpoint(path.join(d.dir, name), this.checkpointEntries(d, value));
   }
 
   /** Stops the timer, flushes and closes every log, writes final checkpoints (recovery point = LEO). */
@@ -286,6 +330,7 @@ export class LogManager {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await Promise.all([...this.logs.values()].map((l) => l.whenFlushed()));
+    await this.checkpointChain;
     for (const [key, plog] of this.logs) {
       try {
         plog.close();
