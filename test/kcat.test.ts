@@ -70,7 +70,11 @@ describe('kcat', () => {
       const batches = broker.segments(topic, 0).flatMap((f) => scanBatches(readFileSync(f)).batches);
       expect(batches.length).toBeGreaterThan(0);
       expect(batches.reduce((s, b) => s + b.recordCount, 0)).toBe(lines.length);
-      for (const b of batches) expect(b.attributes & 7).toBe(id);
+      // librdkafka sends a batch uncompressed when compressing it does not make it smaller (a small batch cut
+      // off by linger.ms on a slow machine): every batch is the codec's or uncompressed, nearly all records the codec's.
+      for (const b of batches) expect([id, 0]).toContain(b.attributes & 7);
+      const compressed = batches.filter((b) => (b.attributes & 7) === id).reduce((s, b) => s + b.recordCount, 0);
+      expect(compressed).toBeGreaterThanOrEqual(lines.length * 0.8);
     });
   }
 });
