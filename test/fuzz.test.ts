@@ -10,7 +10,7 @@
 //
 // Reproduce a run with GREGOR_FUZZ_SEED=<seed printed by the test>; GREGOR_TEST_TARGET=kafka runs the same
 // frames against Apache Kafka 3.9 (the expected outcomes are what both brokers do).
-import { Socket, connect } from 'node:net';
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type TestBroker } from './helpers/broker.js';
@@ -37,6 +37,7 @@ import {
   buildRecordBatch,
   createTopics,
   metadata,
+  openSocket,
   produce,
   rng,
 } from './helpers/raw-kafka.js';
@@ -112,25 +113,10 @@ class FuzzSocket {
     socket.on('error', closed); // ECONNRESET when the broker closes with our bytes unread
   }
 
-  static open(port: number, timeoutMs = 5000): Promise<FuzzSocket> {
-    return new Promise((resolve, reject) => {
-      const s = connect({ port, host: '127.0.0.1' });
-      s.setNoDelay(true);
-      const timer = setTimeout(() => {
-        s.destroy();
-        reject(new Error(`connect timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-      s.once('connect', () => {
-        clearTimeout(timer);
-        s.removeAllListeners('error');
-        resolve(new FuzzSocket(s));
-      });
-      s.once('error', (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-    });
+  static async open(port: number, timeoutMs = 5000): Promise<FuzzSocket> {
+    return new FuzzSocket(await openSocket(port, '127.0.0.1', timeoutMs));
   }
+
 
   private notify(): void {
     const w = this.wake;

@@ -9,6 +9,7 @@ import { BrokerConnection } from '../src/client/broker-connection.js';
 import { BACKLOG_HORIZON_MS, FetchBacklog } from '../src/handlers/fetch-backlog.js';
 import { ApiKey } from '../src/protocol/apis.js';
 import type { CreateTopicsResponse, FetchRequest, FetchResponse, ProduceResponse } from '../src/protocol/messages/index.js';
+import { readBatchHeader } from '../src/records/batch.js';
 import { buildBatch } from '../src/records/builder.js';
 import { startBroker, type TestBroker } from './client-fixtures.js';
 
@@ -169,16 +170,15 @@ describe('Fetch long poll with a backlog on the same connection (in-process brok
   });
 });
 
-/** Last offset + 1 of partition 0's records in a v12 Fetch response (batch header: baseOffset int64, lastOffsetDelta at 23). */
+/** Last offset + 1 of partition 0's records in a Fetch response. */
 function lastOffsetPlusOne(resp: FetchResponse): number {
   const p = resp.responses[0]!.partitions[0]!;
   const buf = Buffer.concat(Array.isArray(p.records) ? p.records : p.records ? [p.records] : []);
-  let pos = 0;
   let next = -1;
-  while (pos + 61 <= buf.length) {
-    const size = buf.readInt32BE(pos + 8) + 12;
-    next = Number(buf.readBigInt64BE(pos)) + buf.readInt32BE(pos + 23) + 1;
-    pos += size;
+  for (let pos = 0; pos < buf.length; ) {
+    const h = readBatchHeader(buf, pos);
+    next = h.baseOffset + h.lastOffsetDelta + 1;
+    pos += h.size;
   }
   return next;
 }

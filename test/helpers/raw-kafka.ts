@@ -422,6 +422,27 @@ export function scanBatches(buf: Buffer): { batches: BatchInfo[]; validBytes: nu
 
 // ------------------------------------------------------------------------------------------ connection
 
+/** A TCP connection to host:port with Nagle off; rejects on error or after `timeoutMs`. */
+export function openSocket(port: number, host = '127.0.0.1', timeoutMs = 5000): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ port, host });
+    s.setNoDelay(true);
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(`connect ${host}:${port} timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    s.once('connect', () => {
+      clearTimeout(timer);
+      s.removeAllListeners('error');
+      resolve(s);
+    });
+    s.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+}
+
 export class RawConnection {
   private buf: Buffer = Buffer.alloc(0);
   private waiters = new Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>();
@@ -444,24 +465,8 @@ export class RawConnection {
     });
   }
 
-  static connect(port: number, host = '127.0.0.1', timeoutMs = 5000): Promise<RawConnection> {
-    return new Promise((resolve, reject) => {
-      const s = connect({ port, host });
-      s.setNoDelay(true);
-      const timer = setTimeout(() => {
-        s.destroy();
-        reject(new Error(`connect ${host}:${port} timed out`));
-      }, timeoutMs);
-      s.once('connect', () => {
-        clearTimeout(timer);
-        s.removeAllListeners('error');
-        resolve(new RawConnection(s));
-      });
-      s.once('error', (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-    });
+  static async connect(port: number, host = '127.0.0.1', timeoutMs = 5000): Promise<RawConnection> {
+    return new RawConnection(await openSocket(port, host, timeoutMs));
   }
 
   get isClosed(): boolean {

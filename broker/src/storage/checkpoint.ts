@@ -99,10 +99,14 @@ export function readOffsetCheckpoint(file: string): Map<string, number> {
   return out;
 }
 
-export function writeOffsetCheckpoint(file: string, offsets: { topic: string; partition: number; offset: number }[]): void {
-  writeCheckpointFile(file, offsets.map((o) => [o.topic, o.partition, o.offset]));
+type OffsetEntry = { topic: string; partition: number; offset: number };
+
+const offsetLines = (offsets: OffsetEntry[]) => offsets.map((o) => [o.topic, o.partition, o.offset]);
+
+export function writeOffsetCheckpoint(file: string, offsets: OffsetEntry[]): void {
+  writeCheckpointFile(file, offsetLines(offsets));
 }
 
-export function writeOffsetCheckpointAsync(file: string, offsets: { topic: string; partition: number; offset: number }[]): Promise<void> {
-  return writeFileAtomicAsync(file, formatCheckpoint(offsets.map((o) => [o.topic, o.partition, o.offset])));
+export function writeOffsetCheckpointAsync(file: string, offsets: OffsetEntry[]): Promise<void> {
+  return writeFileAtomicAsync(file, formatCheckpoint(offsetLines(offsets)));
 }
